@@ -1,0 +1,1 @@
+"""Crawler stage: Scrapy spiders that fetch pages and check links (config -> crawler)."""

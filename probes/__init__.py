@@ -1,0 +1,1 @@
+"""Probe stage: pure functions Page -> Findings, plus browser and active probes."""

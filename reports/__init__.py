@@ -1,0 +1,1 @@
+"""Report stage: HTML, JSON, CSV, partner reports, diffs and trends."""

@@ -1,0 +1,1 @@
+"""Scoring stage: Findings + site profile -> per-outcome results."""
