@@ -161,6 +161,15 @@ def findings_for(result: PageResult, tags: tuple[str, ...] = DEFAULT_TAGS) -> li
         ))
     for rule in res.incomplete:
         d = _rule_detail(rule)
+        if rule.get("error"):
+            out.append(Finding(
+                PROBE_ID, OUTCOMES, Kind.WARNING,
+                f"Rule {d['rule']} could not run on this page (axe-core error): not assessed "
+                f"for this rule",
+                url, {**engine, **d, **page_meta, "needs_review": False,
+                      "rule_error": str(rule["error"])},
+            ))
+            continue
         out.append(Finding(
             PROBE_ID, OUTCOMES, Kind.WARNING,
             f"Needs review (axe could not decide): {d['rule']}: {d['help']} "
@@ -168,21 +177,24 @@ def findings_for(result: PageResult, tags: tuple[str, ...] = DEFAULT_TAGS) -> li
             url, {**engine, **d, **page_meta, "needs_review": True},
         ))
     n_fail = len(res.violations)
+    errored = sorted(res.errored_rules())
+    n_review = len(res.incomplete_ids())
     summary = {
         **engine, **page_meta, "summary": True,
         "rules_passed": len(res.passes), "rules_violated": n_fail,
-        "rules_needing_review": len(res.incomplete), "rules_inapplicable": len(res.inapplicable),
-        "passed_rules": sorted(res.passes),
+        "rules_needing_review": n_review, "rules_errored": errored,
+        "rules_inapplicable": len(res.inapplicable), "passed_rules": sorted(res.passes),
     }
     what = (f"automated WCAG 2.x checks (axe-core {engine['axe_version']}, tags "
             f"{_tags_text(engine['tags'])})")
+    tail = f"; could not run: {', '.join(errored)}" if errored else ""
     if n_fail == 0:
         msg = (f"No automated failures found by {what}: {len(res.passes)} rules passed, "
-               f"{len(res.incomplete)} need review. Not a WCAG 1.0 conformance assessment.")
+               f"{n_review} need review{tail}. Not a WCAG 1.0 conformance assessment.")
         kind = Kind.PASS
     else:
         msg = (f"{n_fail} rule(s) failed in {what}; {len(res.passes)} rules passed, "
-               f"{len(res.incomplete)} need review.")
+               f"{n_review} need review{tail}.")
         kind = Kind.INFO
     out.append(Finding(PROBE_ID, OUTCOMES, kind, msg, url, summary))
     return out

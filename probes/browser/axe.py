@@ -24,6 +24,11 @@ the walk, sandboxed frames without ``allow-scripts``, and closed shadow roots ar
 ``object``/``embed`` documents are not walked. These are automated WCAG 2.x checks: axe finds
 only part of the barriers a manual audit finds, and has no WCAG 1.0 rules.
 
+A rule that throws (e.g. axe-core 4.10.2 cannot parse CSS Color 4 ``oklch(... none ...)``
+values that Chromium 156 computes, which stops color-contrast for the whole page) comes back
+in ``incomplete`` with an ``error`` and no nodes; :meth:`AxeResult.errored_rules` lists them.
+Set ``POAUDIT_AXE_JS`` to a newer ``axe.min.js`` to pin another axe-core.
+
 Options go to axe as ``JSON.parse(json.dumps(options))`` (never pasted as Python text), and
 every failure comes back as :class:`AxeError` instead of a 60 s script timeout.
 """
@@ -31,12 +36,14 @@ every failure comes back as :class:`AxeError` instead of a 60 s script timeout.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from selenium.common.exceptions import (
@@ -85,7 +92,10 @@ class AxeError(RuntimeError):
 
 @cache
 def axe_source() -> str:
-    """The bundled axe-core script (axe-selenium-python's node_modules copy)."""
+    """The axe-core script: axe-selenium-python's bundled copy, or ``$POAUDIT_AXE_JS``."""
+    override = os.environ.get("POAUDIT_AXE_JS")
+    if override:
+        return Path(override).read_text(encoding="utf-8")
     path = resources.files("axe_selenium_python") / "node_modules" / "axe-core" / "axe.min.js"
     return path.read_text(encoding="utf-8")
 
@@ -180,8 +190,12 @@ class AxeResult:
         return sorted(str(v["id"]) for v in self.violations)
 
     def incomplete_ids(self) -> list[str]:
-        """Rule ids that need review, sorted."""
-        return sorted(str(v["id"]) for v in self.incomplete)
+        """Rule ids that need review (rules that errored excluded), sorted."""
+        return sorted(str(v["id"]) for v in self.incomplete if not v.get("error"))
+
+    def errored_rules(self) -> dict[str, str]:
+        """Rules that threw on this page (axe lists them as incomplete, with no nodes)."""
+        return {str(v["id"]): str(v["error"]) for v in self.incomplete if v.get("error")}
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -215,7 +229,8 @@ try {
   };
   var rule = function (r) {
     return {id: r.id, impact: r.impact || null, tags: r.tags, description: r.description,
-            help: r.help, helpUrl: r.helpUrl, nodes: r.nodes.map(node)};
+            help: r.help, helpUrl: r.helpUrl, nodes: r.nodes.map(node),
+            error: r.error ? String(r.error.message || r.error) : null};
   };
   window.axe.run(document, options).then(function (r) {
     done({status: 'ok', result: {

@@ -27,7 +27,14 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-__all__ = ["CHROMIUM_FLAGS", "Browser", "BrowserConfig", "BrowserStartError", "start_browser"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "LOOPBACK_ONLY_ARGS",
+    "Browser",
+    "BrowserConfig",
+    "BrowserStartError",
+    "start_browser",
+]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -47,6 +54,13 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     "--disable-default-apps",
     "--mute-audio",
     "--hide-scrollbars",
+)
+
+#: Keep a browser on loopback (tests, benchmarks, corpora): every other host resolves to
+#: nothing, and anything not resolved by name goes to a dead proxy (loopback is never proxied).
+LOOPBACK_ONLY_ARGS: tuple[str, ...] = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+    "--proxy-server=http://127.0.0.1:9",
 )
 
 # Never let Selenium Manager reach the network, whatever the caller does.
