@@ -56,6 +56,8 @@ META: dict[str, Any] = {
 
 PROBE_ID: str = META["id"]
 OUTCOMES: tuple[str, ...] = META["outcomes"]
+DISCLAIMER = ("Automated WCAG 2.x Level A/AA checks with axe-core: not a WCAG 1.0 'WAI AA' "
+              "conformance assessment; full conformance needs manual testing.")
 SNIPPET_CHARS = 300
 MAX_NODES = 50  # per rule and page; node_count keeps the true number
 
@@ -104,6 +106,7 @@ def _engine(res: AxeResult | None, tags: tuple[str, ...]) -> dict[str, Any]:
         "axe_version": res.axe_version if res else axe_core_version(),
         "tags": list(res.tags if res else tags),
         "checks": "automated WCAG 2.x",
+        "note": DISCLAIMER,
     }
 
 

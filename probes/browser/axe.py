@@ -265,14 +265,19 @@ def prepare_browser(browser: Browser) -> bool:
 
 
 def ensure_axe(
-    browser: Browser, *, frames: bool = True, max_frame_depth: int = 4, max_frames: int = 30
+    browser: Browser,
+    *,
+    top: bool = True,
+    frames: bool = True,
+    max_frame_depth: int = 4,
+    max_frames: int = 30,
 ) -> int:
     """Make sure axe (our version) is in the top document and its frames; returns injections."""
     driver = browser.driver
     version = axe_core_version()
     count = 0
     driver.switch_to.default_content()
-    if not driver.execute_script(_HAS_AXE_JS, version):
+    if top and not driver.execute_script(_HAS_AXE_JS, version):
         driver.execute_script(_guarded_source())
         count += 1
     if frames:
@@ -312,19 +317,23 @@ def run_axe(
     options: AxeOptions | None = None,
     *,
     timeout_s: float = 30.0,
-    has_frames: bool = True,
+    frames_need_axe: bool = True,
     max_html: int = 500,
 ) -> AxeResult:
     """Run axe on the loaded page. Raises :class:`AxeError` when axe fails on the page.
 
+    ``frames_need_axe=False`` (the caller knows every frame already has axe, e.g. from
+    :func:`probes.browser.pool.fingerprint`) skips the WebDriver walk through frames.
     WebDriver errors (timeouts, a crashed browser) propagate unchanged for the caller to
     classify.
     """
     options = options or AxeOptions()
     driver = browser.driver
     version = axe_core_version()
-    registered = prepare_browser(browser) if not browser.axe_registered else True
-    injected = ensure_axe(browser, frames=has_frames and options.iframes)
+    registered = browser.axe_registered
+    prepare_browser(browser)  # for the next pages; this one is already loaded
+    walk = frames_need_axe and options.iframes
+    injected = ensure_axe(browser, top=not registered, frames=walk) if walk or not registered else 0
     how = "cdp" if registered and injected == 0 else "injected"
     payload = json.dumps(options.to_axe(timeout_s))
     for _ in range(2):

@@ -33,7 +33,14 @@ from typing import Any, Literal
 
 from selenium.common.exceptions import TimeoutException, WebDriverException
 
-from probes.browser.axe import AxeError, AxeOptions, AxeResult, prepare_browser, run_axe
+from probes.browser.axe import (
+    AxeError,
+    AxeOptions,
+    AxeResult,
+    axe_core_version,
+    prepare_browser,
+    run_axe,
+)
 from probes.browser.driver import Browser, BrowserConfig, BrowserStartError, start_browser
 
 __all__ = [
@@ -49,7 +56,8 @@ Status = Literal["ok", "not assessed"]
 
 # Serialises what axe sees: DOM, shadow roots, same-origin frames, CSSOM, base directory.
 _FINGERPRINT_JS = r"""
-var parts = [], crossOrigin = 0, frames = 0;
+var want = arguments[0];
+var parts = [], crossOrigin = 0, frames = 0, noAxe = 0;
 function sheets(list) {
   for (var i = 0; i < list.length; i++) {
     var s = list[i];
@@ -80,9 +88,11 @@ function walk(root, depth) {
       var d = null;
       try { d = el.contentDocument; } catch (e) { d = null; }
       if (d && d.documentElement && depth < 6) {
+        var w = d.defaultView;
+        if (!(w && w.axe && w.axe.version === want)) noAxe++;
         parts.push('\u0001frame ' + i); doc(d, depth + 1);
       }
-      else { crossOrigin++; parts.push('\u0001xframe ' + el.src); }
+      else { crossOrigin++; noAxe++; parts.push('\u0001xframe ' + el.src); }
     }
   }
 }
@@ -95,7 +105,7 @@ function doc(d, depth) {
 }
 doc(document, 0);
 var nav = (performance.getEntriesByType('navigation') || [])[0] || {};
-return {text: parts.join('\u0000'), crossOrigin: crossOrigin, frames: frames,
+return {text: parts.join('\u0000'), crossOrigin: crossOrigin, frames: frames, noAxe: noAxe,
         url: document.URL, contentType: document.contentType,
         httpStatus: nav.responseStatus || null};
 """
@@ -171,11 +181,12 @@ class Fingerprint:
     content_type: str
     http_status: int | None
     frames: int
+    frames_without_axe: int = 0  # cross-origin frames count here too
 
 
 def fingerprint(browser: Browser) -> Fingerprint:
     """Hash the rendered DOM (see module docstring); ``dom_hash`` None if it cannot be trusted."""
-    raw = browser.driver.execute_script(_FINGERPRINT_JS)
+    raw = browser.driver.execute_script(_FINGERPRINT_JS, axe_core_version())
     text = str(raw.get("text", ""))
     cross = int(raw.get("crossOrigin") or 0)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -186,6 +197,7 @@ def fingerprint(browser: Browser) -> Fingerprint:
         content_type=str(raw.get("contentType", "")),
         http_status=int(status) if status else None,
         frames=int(raw.get("frames") or 0),
+        frames_without_axe=int(raw.get("noAxe") or 0),
     )
 
 
@@ -276,9 +288,14 @@ class BrowserPool:
 
     def warm_up(self) -> None:
         """Start all browsers now (so timing excludes start-up)."""
-        started = []
-        threads = [threading.Thread(target=lambda: started.append(self._new_browser()))
-                   for _ in range(self.config.size - len(self._idle))]
+        started: list[Browser] = []
+
+        def start() -> None:
+            with contextlib.suppress(BrowserStartError):  # workers retry and record it
+                started.append(self._new_browser())
+
+        missing = self.config.size - len(self._idle)
+        threads = [threading.Thread(target=start) for _ in range(missing)]
         for t in threads:
             t.start()
         for t in threads:
@@ -463,8 +480,8 @@ class BrowserPool:
                     return page
             remaining = max(1.0, deadline - time.monotonic())
             browser.driver.set_script_timeout(remaining)
-            result = run_axe(browser, options, timeout_s=remaining, has_frames=fp.frames > 0,
-                             max_html=cfg.max_html)
+            result = run_axe(browser, options, timeout_s=remaining,
+                             frames_need_axe=fp.frames_without_axe > 0, max_html=cfg.max_html)
             page.axe = result
             return page
         except _Failure:
