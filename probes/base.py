@@ -1,0 +1,187 @@
+"""The probe contract: a Page in, Findings out (../shared/DESIGN.md, "The probe contract").
+
+A probe is one module with a docstring (what it looks for, why the outcome asks for it — the
+seed's checklist line —, known limits), a ``META`` :class:`ProbeMeta`, and either
+``evaluate(page, ctx)`` (page scope) or ``finalize(ctx)`` (site scope), or both. Probes are
+pure: no network, no globals; they share one lxml parse per page through :class:`Page`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, Protocol
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from poaudit.findings import Finding, Kind
+
+Scope = Literal["page", "site"]
+Stage = Literal["html", "browser", "active"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeMeta:
+    """What the registry and the generated docs know about a probe."""
+
+    id: str  # kebab-case, stable, never reused (like axe rule ids)
+    code: str  # stable short code, e.g. "PO103"; never reused either
+    outcomes: tuple[str, ...]
+    scope: tuple[Scope, ...] = ("page",)
+    stage: Stage = "html"
+    tags: tuple[str, ...] = ()
+    status: Literal["preview", "stable"] = "preview"
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A link found on a page: absolute URL without fragment, fragment, text, element."""
+
+    url: str
+    fragment: str
+    text: str
+    tag: str  # a | area | link | form | iframe | frame
+    rel: str = ""
+
+
+@dataclass
+class Page:
+    """One fetched HTML page, parsed once and shared by every probe.
+
+    ``text`` is the decoded body (the crawler decides the encoding: header, BOM, meta, then
+    windows-1252 fallback, as browsers do). ``tree`` and ``links`` are computed on first use.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    text: str
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    content_type: str = "text/html"
+    encoding: str = "utf-8"
+    depth: int = 0
+    site_hosts: frozenset[str] = frozenset()
+
+    @cached_property
+    def tree(self) -> lxml.html.HtmlElement:
+        """The lxml parse (tolerant of malformed HTML; an empty document if unparsable)."""
+        try:
+            doc = lxml.html.document_fromstring(self.text or "<html></html>")
+        except (etree.ParserError, ValueError):
+            doc = lxml.html.document_fromstring("<html></html>")
+        return doc
+
+    @cached_property
+    def base_url(self) -> str:
+        base = self.tree.find(".//base[@href]")
+        href = base.get("href") if base is not None else None
+        return urljoin(self.final_url, href.strip()) if href else self.final_url
+
+    @cached_property
+    def title(self) -> str:
+        node = self.tree.find(".//title")
+        return " ".join((node.text_content() if node is not None else "").split())
+
+    @cached_property
+    def links(self) -> list[PageLink]:
+        """Every link on the page, resolved against ``<base href>``; scripts excluded."""
+        out: list[PageLink] = []
+        attrs = {
+            "a": "href",
+            "area": "href",
+            "link": "href",
+            "iframe": "src",
+            "frame": "src",
+            "form": "action",
+        }
+        for el in self.tree.iter("a", "area", "link", "iframe", "frame", "form"):
+            tag = str(el.tag)
+            raw = el.get(attrs[tag])
+            if raw is None or (tag == "form" and not raw.strip()):
+                continue
+            raw = raw.strip()
+            if raw.lower().startswith(("javascript:", "data:")):
+                continue
+            absolute = urljoin(self.base_url, raw)
+            url, fragment = urldefrag(absolute)
+            text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
+            if not text and tag in ("a", "area"):
+                text = el.get("title") or el.get("alt") or ""
+                img = el.find(".//img[@alt]")
+                if not text and img is not None:
+                    text = img.get("alt") or ""
+            out.append(PageLink(url, fragment, text, tag, (el.get("rel") or "").lower()))
+        return out
+
+    @cached_property
+    def host(self) -> str:
+        return host_of(self.final_url)
+
+    def is_internal(self, url: str) -> bool:
+        return host_of(url) in self.site_hosts
+
+
+def host_of(url: str) -> str:
+    """Lower-case host with port when one is given (how poaudit names hosts everywhere)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+class SiteView(Protocol):
+    """What site-level probes may read at ``finalize`` (filled by the crawler and store)."""
+
+    def link_verdicts(self) -> Mapping[str, Mapping[str, Any]]: ...
+
+
+@dataclass
+class Context:
+    """Per-run state handed to probes: the profile's facts and a place to collect Findings.
+
+    Probes keep cross-page state in ``state[probe_id]`` (e.g. the A–Z probe remembers letter
+    pages it saw) and read their profile options from ``options``.
+    """
+
+    council: str = ""
+    tier: str = "unitary"
+    site_hosts: frozenset[str] = frozenset()
+    partner_hosts: Mapping[str, str] = field(default_factory=dict)  # host -> council name
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    link_verdicts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    pages_seen: int = 0
+
+    def finding(
+        self,
+        meta: ProbeMeta,
+        kind: Kind,
+        message: str,
+        page: Page | str | None = None,
+        outcomes: Iterable[str] | None = None,
+        **detail: Any,
+    ) -> Finding:
+        """Build a Finding for ``meta`` (outcomes default to the probe's own)."""
+        url = page.final_url if isinstance(page, Page) else page
+        return Finding(
+            probe_id=meta.id,
+            outcomes=tuple(outcomes) if outcomes is not None else meta.outcomes,
+            kind=kind,
+            message=message,
+            page_url=url,
+            detail=detail,
+        )
+
+    def opts(self, probe_id: str) -> Mapping[str, Any]:
+        return self.options.get(probe_id, {})
+
+
+PageFn = Callable[[Page, Context], Iterable[Finding]]
+SiteFn = Callable[[Context], Iterable[Finding]]
