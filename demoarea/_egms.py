@@ -195,20 +195,27 @@ def _dmony(iso: str) -> str:
     return f"{int(d)}-{_MON[int(m) - 1]}-{y}"
 
 
+_SIMPLE = {"title", "creator", "publisher", "created", "modified", "identifier", "snac",
+           "lgcl", "gcl", "ipsv", "keywords", "coverage"}
+_DERIVED: dict[str, Callable[[MetaValues], str]] = {
+    "ipsv-jadu": lambda v: f"{v.ipsv};Government, politics and public administration",
+    "double-a": lambda v: "Double-A",
+    "triple-a": lambda v: "Triple-A",
+    "created-dmy": lambda v: _dmy(v.created),
+    "created-dmony": lambda v: _dmony(v.created),
+    "modified-dmony": lambda v: _dmony(v.modified),
+    "empty": lambda v: "",
+}
+
+
 def _value(kind: str, v: MetaValues) -> str | None:
-    simple: dict[str, str] = {
-        "title": v.title, "creator": v.creator, "publisher": v.publisher,
-        "created": v.created, "modified": v.modified, "identifier": v.identifier,
-        "snac": v.snac, "lgcl": v.lgcl, "gcl": v.gcl, "ipsv": v.ipsv,
-        "ipsv-jadu": f"{v.ipsv};Government, politics and public administration",
-        "keywords": v.keywords, "coverage": v.coverage, "double-a": "Double-A",
-        "triple-a": "Triple-A", "created-dmy": _dmy(v.created),
-        "created-dmony": _dmony(v.created), "modified-dmony": _dmony(v.modified),
-        "empty": "",
-    }
+    if kind in _SIMPLE:
+        value: str = getattr(v, kind)
+        return value
     if kind == "lgsl":
         return None if v.lgsl is None else str(v.lgsl)
-    return simple.get(kind, kind)
+    derived = _DERIVED.get(kind)
+    return derived(v) if derived else kind
 
 
 def head_meta(style: str, variant: str | None, values: MetaValues) -> str:

@@ -70,7 +70,8 @@ class Renderer:
     def __init__(self, area: Area, hosts: Mapping[str, str]) -> None:
         self.area = area
         self.hosts = dict(hosts)
-        self._home_news: dict[str, list[tuple[str, str]]] = {}
+        self._chrome: dict[str, tuple[str, str]] = {}
+        self._last_dates: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))
 
     # ------------------------------------------------------------------ links
     def url(self, ref: Ref) -> str:
@@ -123,7 +124,7 @@ class Renderer:
         if kind == "bot-challenge":
             headers.append(("Cache-Control", "no-store"))
         if page.status == 200:
-            _, modified = _when(self.area.seed, site.key, page.target, self.area.as_of)
+            modified = self._dates(site, page)[1]
             headers.append(("Last-Modified", _http_date(date.fromisoformat(modified))))
         return Response(page.status, tuple(headers), self.layout(site, page, html))
 
@@ -171,40 +172,55 @@ class Renderer:
             head.append(head_meta(style.egms, page.data.get("egms"), self._meta(site, page)))
         head.append(f'<link rel="stylesheet" type="text/css" href="/css/{style.cms}.css" />\n')
         head.append("</head>\n")
-        nav = "".join(f"<li>{self.a(site, link)}</li>" for link in site.nav)
-        search = (f'<form action="{esc(site.search_target)}" method="get">'
-                  '<label for="q">Search this site</label> '
-                  '<input type="text" id="q" name="q" size="20" /> '
-                  '<input type="submit" value="Search" /></form>')
+        top, foot = self._site_chrome(site)
         crumbs = ""
         if page.target != "/":
             crumbs = (f'<p class="breadcrumb">You are here: {self.a(site, "/", "Home")} '
                       f"&gt; {esc(page.title)}</p>")
-        _, modified = _when(self.area.seed, site.key, page.target, self.area.as_of)
-        footer = (
-            f'<div id="footer"><p>{self.a(site, site.atoz_target, "A to Z")} | '
-            f'{self.a(site, site.nav[-1].ref, "About this site")} | '
-            f'{self.a(site, site.nav[-2].ref, "Contact us")}</p>'
-            f"<p>{esc(site.name)}, {esc(site.address)}. Telephone {_phone(site)}.</p>"
-            f"<p>Page last updated: {tx.long_date(date.fromisoformat(modified))}. "
-            f"&copy; {esc(site.name)} 2005</p></div>"
-        )
-        bg = site.style.palette[0]
+        modified = self._dates(site, page)[1]
+        footer = (f"{foot}<p>Page last updated: {tx.long_date(date.fromisoformat(modified))}. "
+                  f"&copy; {esc(site.name)} 2005</p></div>")
         html = "".join(head) + (
-            '<body>\n<div id="container">\n'
-            '<a href="#content" class="skip">Skip to main content</a>\n'
-            f'<div id="header" style="background:{bg};color:#fff">'
-            f'<p class="logo"><a href="{self.href(site, Ref(site.key, "/"))}">'
-            f"{esc(site.name)}</a></p>{search}</div>\n"
-            f'<ul id="nav">{nav}</ul>\n{crumbs}\n'
+            f"{top}{crumbs}\n"
             f'<div id="content">\n<h1>{esc(page.title)}</h1>\n{body}\n</div>\n{footer}\n'
             "</div>\n</body>\n</html>\n"
         )
         return html.encode("utf-8")
 
+    def _site_chrome(self, site: Site) -> tuple[str, str]:
+        """The header/navigation and the start of the footer, the same on every page."""
+        cached = self._chrome.get(site.key)
+        if cached is not None:
+            return cached
+        nav = "".join(f"<li>{self.a(site, link)}</li>" for link in site.nav)
+        search = (f'<form action="{esc(site.search_target)}" method="get">'
+                  '<label for="q">Search this site</label> '
+                  '<input type="text" id="q" name="q" size="20" /> '
+                  '<input type="submit" value="Search" /></form>')
+        bg = site.style.palette[0]
+        top = ('<body>\n<div id="container">\n'
+               '<a href="#content" class="skip">Skip to main content</a>\n'
+               f'<div id="header" style="background:{bg};color:#fff">'
+               f'<p class="logo"><a href="{self.href(site, Ref(site.key, "/"))}">'
+               f"{esc(site.name)}</a></p>{search}</div>\n"
+               f'<ul id="nav">{nav}</ul>\n')
+        foot = (f'<div id="footer"><p>{self.a(site, site.atoz_target, "A to Z")} | '
+                f'{self.a(site, site.nav[-1].ref, "About this site")} | '
+                f'{self.a(site, site.nav[-2].ref, "Contact us")}</p>'
+                f"<p>{esc(site.name)}, {esc(site.address)}. Telephone {_phone(site)}.</p>")
+        self._chrome[site.key] = (top, foot)
+        return top, foot
+
+    def _dates(self, site: Site, page: Page) -> tuple[str, str]:
+        key = (site.key, page.target)
+        if self._last_dates[0] != key:
+            self._last_dates = (key, _when(self.area.seed, site.key, page.target,
+                                           self.area.as_of))
+        return self._last_dates[1]
+
     def _meta(self, site: Site, page: Page) -> MetaValues:
         svc = self._service(page)
-        created, modified = _when(self.area.seed, site.key, page.target, self.area.as_of)
+        created, modified = self._dates(site, page)
         return MetaValues(
             title=page.title, creator=f"{site.name}, {site.address}", publisher=site.name,
             created=created, modified=modified,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ._text import slugify
+
 
 @dataclass
 class UrlScheme:
@@ -69,6 +71,7 @@ class UrlScheme:
         return self.unique(f"/{section}/?page={page_no}")
 
     def item(self, section: str, n: int, slug: str) -> str:
+        slug = slugify(slug)
         if self.cms == "jadu":
             return self.unique(f"/site/scripts/{section}_info.php?{section}ID={n}")
         if self.cms == "coldfusion":
