@@ -241,3 +241,41 @@ def dump_profile(profile: Profile) -> str:
     """YAML text for a profile (used by ``poaudit profile new``)."""
     data = profile.model_dump(mode="json", exclude_defaults=False)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def starter_profile(query: str) -> Profile:
+    """A starting profile for a real council, with partners derived from the councils list.
+
+    A district gets its county as partner, a county its districts; hosts come from the
+    councils list (today's homepages — check them: many 2004 councils have merged since).
+    """
+    from poaudit.councils import find_council, partners_of
+
+    council = find_council(query)
+    if not council.homepage_url:
+        raise ProfileError(
+            f"{council.name} has no known homepage (abolished in 2009?): write start_urls by hand"
+        )
+    partners = [
+        {"name": p.name, "hosts": _host_variants(p.homepage_url), "relation": p.tier}
+        for p in partners_of(council)
+        if p.homepage_url
+    ]
+    name = re.sub(r"[^a-z0-9]+", "-", council.short_name.lower()).strip("-")
+    return parse_profile(
+        {
+            "name": name,
+            "council": council.name,
+            "tier": council.tier,
+            "start_urls": [council.homepage_url],
+            "partners": partners,
+        },
+        f"<council {council.name}>",
+    )
+
+
+def _host_variants(url: str) -> list[str]:
+    """A homepage's host with and without ``www.``: links use either."""
+    host = _url_host(url)
+    bare = host.removeprefix("www.")
+    return sorted({host, bare, f"www.{bare}"})

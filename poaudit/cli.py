@@ -1,0 +1,330 @@
+"""The ``poaudit`` command line.
+
+Exit codes: 0 success; 1 the audit ran but outcomes matched ``--fail-on``; 2 usage or
+configuration error (bad profile, unknown council, unreachable store) — the message says which
+file and key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from poaudit import __version__
+
+app = typer.Typer(
+    name="poaudit",
+    help="Audit an English council website against the 2004/05 ODPM e-government "
+    "Priority Outcomes (R1-R29, G1-G25, E1-E19).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+profile_app = typer.Typer(help="Site profiles.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+out = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILED_OUTCOMES, EXIT_USAGE = 0, 1, 2
+STATUSES = (
+    "met",
+    "partly met",
+    "not met",
+    "met via partner deep link",
+    "not applicable",
+    "needs attestation",
+    "not assessed",
+)
+StoreOpt = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        envvar="POAUDIT_STORE",
+        help="Database URL: sqlite:///FILE (default) or postgresql://user@host/db.",
+    ),
+]
+DEFAULT_STORE = "sqlite:///poaudit.sqlite"
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _config_errors() -> tuple[type[BaseException], ...]:
+    from poaudit.catalogue import CatalogueError
+    from poaudit.profile import ProfileError
+    from poaudit.store import StoreError
+
+    return (ProfileError, StoreError, CatalogueError, LookupError)
+
+
+def _load(profile_or_url: str) -> Any:
+    from poaudit.profile import load_profile, profile_for_url
+
+    if profile_or_url.startswith(("http://", "https://")):
+        return profile_for_url(profile_or_url)
+    return load_profile(Path(profile_or_url))
+
+
+def _parse_fail_on(value: str | None) -> set[str]:
+    if not value:
+        return set()
+    wanted = {v.strip() for v in value.split(",") if v.strip()}
+    unknown = wanted - set(STATUSES)
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown status {sorted(unknown)}; choose from {', '.join(STATUSES)}",
+            param_hint="--fail-on",
+        )
+    return wanted
+
+
+def _progress_printer(progress: Progress) -> Any:
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, info: dict[str, Any]) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=None)
+        bits = ", ".join(f"{k} {v}" for k, v in info.items() if isinstance(v, int | float | str))
+        progress.update(tasks[stage], description=f"{stage}: {bits}"[:100])
+
+    return update
+
+
+def _summarise(statuses: dict[str, str], fail_on: set[str]) -> int:
+    counts: dict[str, int] = {}
+    for status in statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    table = Table(title="Outcome statuses")
+    table.add_column("status")
+    table.add_column("outcomes", justify="right")
+    for status in STATUSES:
+        if counts.get(status):
+            table.add_row(status, str(counts[status]))
+    out.print(table)
+    failing = sorted(code for code, status in statuses.items() if status in fail_on)
+    if failing:
+        err.print(f"{len(failing)} outcome(s) matched --fail-on: {', '.join(failing)}")
+        return EXIT_FAILED_OUTCOMES
+    return EXIT_OK
+
+
+@app.command()
+def audit(
+    profile: Annotated[str, typer.Argument(help="A site profile YAML file, or a start URL.")],
+    store: StoreOpt = DEFAULT_STORE,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path("reports-out"),
+    resume: Annotated[
+        int | None, typer.Option("--resume", help="Resume an interrupted run by its id.")
+    ] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Run axe-core in Chromium (G20).")
+    ] = True,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(help="Exit 1 when any outcome has one of these statuses, e.g. 'not met'."),
+    ] = None,
+) -> None:
+    """Crawl a site, run every probe, score all 73 outcomes and write the reports."""
+    from poaudit.audit import audit as run_audit
+
+    wanted = _parse_fail_on(fail_on)
+    try:
+        prof = _load(profile)
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
+        ) as bar:
+            result = run_audit(
+                prof,
+                store,
+                out_dir,
+                resume_run=resume,
+                browser=browser,
+                progress=_progress_printer(bar),
+            )
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"run {result.run_id}: {result.stats.get('pages', '?')} pages")
+    for kind, path in sorted(result.reports.items()):
+        out.print(f"  {kind}: {path}")
+    raise typer.Exit(_summarise(result.statuses, wanted))
+
+
+@app.command()
+def report(
+    run: Annotated[int, typer.Argument(help="Run id (see 'poaudit runs').")],
+    store: StoreOpt = DEFAULT_STORE,
+    out_dir: Annotated[Path, typer.Option("--out")] = Path("reports-out"),
+    ieg: Annotated[bool, typer.Option("--ieg", help="Also write the IEG submission pack.")] = False,
+    partners: Annotated[
+        bool, typer.Option("--partners", help="Also write per-partner deep-link reports.")
+    ] = False,
+    rescore: Annotated[
+        bool, typer.Option("--rescore/--no-rescore", help="Score again with this version.")
+    ] = True,
+) -> None:
+    """Re-score a stored run and write its reports (no crawling)."""
+    import reports
+    import scoring
+    from poaudit.profile import parse_profile
+    from poaudit.store import Store
+
+    try:
+        db = Store(store)
+        rec = db.get_run(run)
+        prof = parse_profile(rec.profile, f"<profile stored with run {run}>")
+        if rescore:
+            scoring.score_run(db, run, prof)
+        paths = reports.write_reports(db, run, prof, out_dir, ieg=ieg, partners=partners)
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    for kind, path in sorted(paths.items()):
+        out.print(f"{kind}: {path}")
+
+
+@app.command()
+def outcomes(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """List the 73 outcomes with how far each can be evidenced from a website."""
+    from poaudit.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    if fmt == "json":
+        rows = [
+            {
+                "code": o.code,
+                "class": o.outcome_class,
+                "area": o.area,
+                "area_name": o.area_name,
+                "observable": o.observable,
+                "probes": list(o.probes),
+                "text": o.text,
+            }
+            for o in cat.outcomes
+        ]
+        sys.stdout.write(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
+        return
+    if fmt != "table":
+        raise typer.BadParameter("choose table or json", param_hint="--format")
+    table = Table(title=f"{len(cat.outcomes)} Priority Outcomes", show_lines=False)
+    for col in ("code", "class", "area", "observable", "probes", "outcome"):
+        table.add_column(col, overflow="fold")
+    for o in cat.outcomes:
+        table.add_row(
+            o.code,
+            o.outcome_class,
+            f"{o.area} {o.area_name}",
+            o.observable,
+            ", ".join(o.probes),
+            o.text[:90] + ("…" if len(o.text) > 90 else ""),
+        )
+    out.print(table)
+
+
+@app.command()
+def runs(
+    store: StoreOpt = DEFAULT_STORE,
+    site: Annotated[str | None, typer.Option(help="Only this site's runs.")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+) -> None:
+    """List stored runs, newest first."""
+    from poaudit.store import Store
+
+    try:
+        rows = Store(store).runs(site, limit)
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    table = Table(title="Runs")
+    for col in ("id", "site", "council", "status", "started", "pages"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.site,
+            r.council,
+            r.status,
+            r.started_at.strftime("%Y-%m-%d %H:%M"),
+            str(r.stats.get("pages", "")),
+        )
+    out.print(table)
+
+
+@profile_app.command("new")
+def profile_new(
+    council: Annotated[str, typer.Option(help="Council name, short name or SNAC code.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a starting profile for a real council, partners derived from the councils list."""
+    from poaudit.profile import dump_profile, starter_profile
+
+    try:
+        text = dump_profile(starter_profile(council))
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    header = (
+        "# poaudit site profile. Check start_urls and hosts: the councils list gives today's\n"
+        "# homepages. Set contact_url to a page about your audit (it goes in the User-Agent).\n"
+    )
+    if output is None:
+        sys.stdout.write(header + text)
+    else:
+        output.write_text(header + text, encoding="utf-8")
+        out.print(f"wrote {output}")
+
+
+@profile_app.command("check")
+def profile_check(path: Annotated[Path, typer.Argument()]) -> None:
+    """Validate a profile file; exit 2 with the file, key and reason when it is wrong."""
+    from poaudit.profile import load_profile
+
+    try:
+        p = load_profile(path)
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"{path}: ok ({p.council}, {p.tier}, {len(p.partners)} partner(s))")
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out")] = Path("poaudit-demo"),
+    pages: Annotated[int, typer.Option(help="Pages per generated site.")] = 60,
+    site: Annotated[str, typer.Option(help="Which generated council to audit.")] = "mid-suffolk",
+    browser: Annotated[bool, typer.Option("--browser/--no-browser")] = True,
+) -> None:
+    """Serve the bundled two-tier demo area on loopback and audit its district."""
+    from poaudit.demo import run_demo
+
+    try:
+        paths = run_demo(out_dir, pages_per_site=pages, site=site, browser=browser, console=out)
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    html = paths.get("html")
+    out.print(f"[bold]HTML report:[/] {html.resolve() if html else '(none)'}")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(f"poaudit {__version__}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download a driver
+    app()
+
+
+if __name__ == "__main__":
+    main()
