@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from demoarea import build_area, serve  # noqa: E402
+from demoarea import build_area, serve
 
 
 def _fetch_threads(urls: list[str], concurrency: int) -> tuple[float, int, int]:

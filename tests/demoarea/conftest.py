@@ -9,7 +9,7 @@ import pytest
 
 from demoarea import Area, RunningArea, build_area, serve
 
-STALL_SECONDS = 2.0
+STALL_SECONDS = 1.0
 
 
 @pytest.fixture(scope="session")

@@ -77,9 +77,9 @@ def egms_status(doc: lxml.html.HtmlElement, expect: Mapping[str, object]) -> str
         return "empty"
     if value.startswith("PARAM_"):
         return "placeholder"
-    if "date" in name.lower() or name.lower().startswith("dcterms.created"):
-        if not W3CDTF.match(value):
-            return "malformed"
+    is_date = "date" in name.lower() or name.lower().startswith("dcterms.created")
+    if is_date and not W3CDTF.match(value):
+        return "malformed"
     return "present"
 
 
