@@ -151,7 +151,7 @@ def findings_for(result: PageResult, tags: tuple[str, ...] = DEFAULT_TAGS) -> li
         )]
     page_meta: dict[str, Any] = {
         "final_url": result.final_url, "dom_hash": result.dom_hash,
-        "reused_from": result.reused_from,
+        "reused_from": result.reused_from, "http_status": result.http_status,
     }
     out: list[Finding] = []
     for rule in res.violations:

@@ -31,7 +31,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import (
+    JavascriptException,
+    TimeoutException,
+    WebDriverException,
+)
 
 from probes.browser.axe import (
     AxeError,
@@ -462,7 +466,11 @@ class BrowserPool:
             browser.driver.get(url)
             fp = fingerprint(browser)
             if fp.final_url.startswith("chrome-error://"):
-                raise _Failure("the page did not load (browser error page)", broken=False)
+                code = browser.driver.execute_script(
+                    "var m = (document.body ? document.body.innerText : '')"
+                    ".match(/ERR_[A-Z_]+/); return m ? m[0] : '';")
+                raise _Failure(f"the page did not load (browser error page {code or '?'})",
+                               broken=False)
             if "html" not in fp.content_type:
                 raise _Failure(f"not an HTML page ({fp.content_type})", broken=False, retry=False)
             page = PageResult(url, index, "ok", dom_hash=fp.dom_hash, final_url=fp.final_url,
@@ -491,6 +499,8 @@ class BrowserPool:
                            broken=True) from exc
         except AxeError as exc:
             raise _Failure(str(exc), broken=False) from exc
+        except JavascriptException as exc:  # e.g. the page navigated away during the run
+            raise _Failure(f"script error: {_short(exc)}", broken=False) from exc
         except WebDriverException as exc:
             if browser.killed.is_set():
                 raise _Failure(hung, broken=True) from exc

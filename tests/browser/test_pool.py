@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 
 import pytest
 
@@ -91,3 +92,21 @@ def test_pool_is_reusable_and_closes_its_browsers(server: LoopbackServer) -> Non
         with pytest.raises(ProcessLookupError):
             os.kill(b.pid, 0)
         assert b.user_data_dir is not None and not os.path.exists(b.user_data_dir)
+
+
+def test_page_errors_do_not_replace_the_browser(server: LoopbackServer) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    refused = f"http://127.0.0.1:{port}/nothing-listens-here"  # closed again: refused
+    with loopback_pool(size=1, page_timeout=10) as pool:
+        results = list(pool.run([server.url("fixtures/notes.txt"), refused,
+                                 server.url("fixtures/clean.html")]))
+        stats = pool.stats
+    text, down, ok = results
+    assert text.status == "not assessed" and text.attempts == 1  # not HTML: no retry
+    assert "not an HTML page (text/plain)" in (text.error or "")
+    assert down.status == "not assessed" and down.attempts == 2
+    assert "ERR_CONNECTION_REFUSED" in (down.error or "")
+    assert ok.assessed
+    assert stats.browsers_started == 1 and stats.browsers_killed == 0
