@@ -327,11 +327,15 @@ class BrowserPool:
                     continue
             return False
 
+        feed_error: list[BaseException] = []
+
         def feed() -> None:
             try:
                 for i, url in enumerate(urls):
                     if not put((i, url)):
                         return
+            except BaseException as exc:  # re-raised in the caller's thread below
+                feed_error.append(exc)
             finally:
                 for _ in range(n):
                     put(_STOP)
@@ -350,6 +354,8 @@ class BrowserPool:
                     finished += 1
                     continue
                 yield item
+            if feed_error:
+                raise feed_error[0]
         finally:
             stop.set()
             with contextlib.suppress(queue.Empty):

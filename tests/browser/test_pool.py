@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+from collections.abc import Iterator
 
 import pytest
 
@@ -110,3 +111,12 @@ def test_page_errors_do_not_replace_the_browser(server: LoopbackServer) -> None:
     assert "ERR_CONNECTION_REFUSED" in (down.error or "")
     assert ok.assessed
     assert stats.browsers_started == 1 and stats.browsers_killed == 0
+
+
+def test_error_in_the_url_source_reaches_the_caller(server: LoopbackServer) -> None:
+    def urls() -> Iterator[str]:
+        yield server.url("fixtures/clean.html")
+        raise ValueError("crawler failed")
+
+    with loopback_pool(size=1, page_timeout=10) as pool, pytest.raises(ValueError):
+        list(pool.run(urls()))
