@@ -71,7 +71,13 @@ class App:
                 return self._stall(site_key, page)
             if page.kind == "cookie-gate":
                 return self._cookie_gate(site_key, page, headers)
-            return self.static(site_key, page)
+            resp = self.static(site_key, page)
+            since = headers.get("if-modified-since")
+            if since and resp.status == 200:
+                modified = dict(resp.headers).get("Last-Modified")
+                if modified == since:
+                    return Response(304, (("Last-Modified", modified),), b"")
+            return resp
         if target == "/robots.txt":
             if site.robots_txt is None:
                 return self.render.not_found(site_key, target)

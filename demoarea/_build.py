@@ -298,7 +298,17 @@ class _AreaBuilder:
                         result.append(by_top[t].pop())
             return result
 
-        return spread([s for s in out if s.tier]) + spread([s for s in out if not s.tier])
+        # The services the online facilities are about come first (data-tiered, so a small
+        # area still deep-links schools, libraries, care, transport, benefits, planning and
+        # waste across the tiers).
+        key = {lg: i for i, lg in enumerate(
+            [*REPORT_IT_LGSL, *(f.lgsl for f in sorted(FEATURES, key=lambda f: f.priority)
+                                if f.lgsl is not None)])}
+        first = sorted((s for s in out if s.lgsl_id in key and s.tier not in ("", "all")),
+                       key=lambda s: key[s.lgsl_id])
+        rest = [s for s in out if s not in first]
+        return first + spread([s for s in rest if s.tier]) + spread(
+            [s for s in rest if not s.tier])
 
     def _choose_services(self, plan: _Plan) -> None:
         chosen: dict[str, list[int]] = {}
@@ -412,6 +422,7 @@ class _AreaBuilder:
         news = u.category("news")
         self._page(st, news, "listing", "News", section="news", links=[], intro="news")
         st.feature_targets["news"] = news
+        self._near_misses(st, news)
         events = u.page("whats-on", "events")
         self._page(st, events, "events", "What's on", section="whats-on",
                    calendar=site.calendar_target)
@@ -454,6 +465,40 @@ class _AreaBuilder:
             Link(Ref(key, contact), "Contact us"),
             Link(Ref(key, about), "About this site"),
         ]
+
+    def _near_misses(self, st: _SiteState, news: str) -> None:
+        """Statements that look like R25/R26/R29 evidence but are not about the website or
+        email: a probe must not take them for the real thing."""
+        site, rng = st.site, self.rng("near-miss", st.site.key)
+        key = site.key
+        sat = f"{rng.choice((99.7, 98.9, 97.5))}"
+        phone = f"{rng.choice((98.5, 99.1, 96.8))}"
+        visits = rng.randrange(700_000, 1_500_000)
+        texts = [
+            ("availability-statement",
+             f"{sat}% of residents said that council services were available when they needed "
+             "them."),
+            ("availability-statement",
+             f"Our telephone contact centre was available {phone}% of the time over the last "
+             "12 months."),
+            ("usage-statistics",
+             f"Visits to libraries and leisure centres rose to {visits:,} in 2004/05."),
+            ("response-standards",
+             "We aim to answer 90% of telephone calls within 20 seconds and to reply to "
+             "letters within 10 working days."),
+        ]
+        target = st.urls.page("news", "residents-survey-2005-results")
+        when = self.as_of - timedelta(days=rng.randrange(20, 60))
+        self._page(st, target, "news", "Residents' survey 2005: the results", section="news",
+                   date=when.isoformat(), near_miss=[t for _, t in texts], content=True)
+        self.site_pages(st, news).data.setdefault("links", []).append(target)
+        for of, text in texts:
+            self.entry("near-miss", key, Ref(key, target), of=of, text=text, outcomes=[],
+                       expected={"matches": False, "not": of})
+
+    @staticmethod
+    def site_pages(st: _SiteState, target: str) -> Page:
+        return st.site.pages[target]
 
     def _availability(self, st: _SiteState, target: str) -> None:
         site, rng = st.site, self.rng("availability", st.site.key)

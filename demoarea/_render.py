@@ -466,8 +466,8 @@ class Renderer:
         when = date.fromisoformat(page.data["date"])
         body = (f"<p><em>{tx.long_date(when)}</em></p>\n"
                 + self._paras(site, page, page.title, 4))
-        if page.data.get("near_miss"):
-            body += f"<p>{esc(page.data['near_miss'])}</p>\n"
+        for text in page.data.get("near_miss", ()):
+            body += f"<p>{esc(text)}</p>\n"
         return body + self._extra(site, page)
 
     def _k_category(self, site: Site, page: Page) -> str:

@@ -118,7 +118,7 @@ class HttpProtocol(asyncio.Protocol):
             head_only = method == "HEAD"
             if not target.startswith("/"):  # absolute-form request target
                 target = "/" + target.split("://", 1)[-1].partition("/")[2]
-            if method in ("GET", "HEAD") and not close:
+            if method in ("GET", "HEAD") and not close and "if-modified-since" not in headers:
                 wired = self._wire.get((self.site, target))
                 if wired is not None:
                     self.app.hits[(self.site, method, target)] += 1

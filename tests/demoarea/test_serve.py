@@ -52,6 +52,25 @@ def test_keep_alive_head_and_404(running: RunningArea) -> None:
         assert client.post(base, data={"x": "1"}).status_code == 405
 
 
+def test_conditional_get(running: RunningArea) -> None:
+    url = running.url("suffolk", "/a-z/")
+    first = _get(url)
+    modified = first.headers["last-modified"]
+    again = _get(url, headers={"If-Modified-Since": modified})
+    assert again.status_code == 304 and again.content == b""
+    other = _get(url, headers={"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"})
+    assert other.status_code == 200
+
+
+def test_near_misses_are_on_the_page(manifest: Manifest) -> None:
+    near = of_kind(manifest, "near-miss")
+    assert {e["of"] for e in near} == {"availability-statement", "usage-statistics",
+                                       "response-standards"}
+    for e in near:
+        assert e["text"] in _get(e["url"]).text.replace("&#x27;", "'")
+        assert e["expected"]["matches"] is False
+
+
 def test_pages_link_to_partners_with_their_real_ports(running: RunningArea,
                                                       manifest: Manifest) -> None:
     links = of_kind(manifest, "deep-link")
