@@ -223,6 +223,7 @@ class MetaTag:
         return (self.value or "").strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def _classify_name(name: str) -> tuple[str, str, str] | None:
     parts = [p for p in name.strip().lower().split(".") if p]
     if len(parts) < 2 or parts[0] not in _PREFIXES:
@@ -237,7 +238,9 @@ def read_metadata(page: Page) -> tuple[list[MetaTag], dict[str, str], list[str]]
     """The page's e-GMS metas, its ``schema.*`` links, and unprefixed DC-like names."""
     metas: list[MetaTag] = []
     plain: list[str] = []
-    for el in page.tree.iter("meta"):
+    head = page.tree.find("head")
+    root = head if head is not None and len(head) else page.tree
+    for el in root.iter("meta"):
         raw_name = el.get("name")
         if raw_name is None:
             continue
@@ -264,7 +267,7 @@ def read_metadata(page: Page) -> tuple[list[MetaTag], dict[str, str], list[str]]
         metas.append(MetaTag(raw_name.strip(), prefix, element, refinement, scheme, value,
                              value_attr, odd))
     links: dict[str, str] = {}
-    for el in page.tree.iter("link"):
+    for el in root.iter("link"):
         rel = (el.get("rel") or "").strip().lower()
         if rel.startswith("schema."):
             links.setdefault(rel[7:], (el.get("href") or "").strip())
@@ -306,6 +309,7 @@ def _date_hint(value: str) -> str:
     return "not ccyy-mm-dd"
 
 
+@functools.lru_cache(maxsize=4096)
 def scheme_key(scheme: str | None) -> str:
     """A scheme name folded for comparison: ``eGMS.IPSV`` -> ``IPSV``, ``ISO 639-2/T`` ->
     ``ISO639-2/T``, ``DCTERMS.W3CDTF`` -> ``W3CDTF``, ``LGCL 1.04`` -> ``LGCL``."""
@@ -409,8 +413,12 @@ def check_term(scheme: str, term: str) -> tuple[str, str | None, tuple[str, ...]
 
 
 def _claim(tag: MetaTag) -> dict[str, Any]:
-    value = tag.text
-    key = scheme_key(tag.scheme)
+    return dict(_claim_check(tag.text, tag.scheme))
+
+
+@functools.lru_cache(maxsize=1024)
+def _claim_check(value: str, scheme: str | None) -> dict[str, Any]:
+    key = scheme_key(scheme)
     folded = value.lower().replace(" ", "-").replace("_", "-")
     level = {"a": "A", "single-a": "A", "level-a": "A", "wcag-a": "A",
              "aa": "AA", "double-a": "AA", "level-aa": "AA", "wcag-aa": "AA",
@@ -420,7 +428,7 @@ def _claim(tag: MetaTag) -> dict[str, Any]:
     else:
         kind = "wcag"
         wcag = "2.0" if "WCAG2" in key else ("1.0" if "WCAG" in key or level else None)
-    return {"value": clip(value), "scheme": tag.scheme, "kind": kind, "level": level,
+    return {"value": clip(value), "scheme": scheme, "kind": kind, "level": level,
             "wcag": wcag, "verified": False}
 
 
@@ -429,10 +437,14 @@ def clip(text: str, limit: int = SNIPPET) -> str:
 
 
 def _language(tag: MetaTag) -> dict[str, Any]:
-    value = tag.text
-    key = scheme_key(tag.scheme)
+    return dict(_language_check(tag.text, tag.scheme))
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_check(value: str, scheme: str | None) -> dict[str, Any]:
+    key = scheme_key(scheme)
     code = value.lower()
-    out: dict[str, Any] = {"value": value, "scheme": tag.scheme, "valid": True, "problem": None}
+    out: dict[str, Any] = {"value": value, "scheme": scheme, "valid": True, "problem": None}
 
     def bad(problem: str, expected: str | None = None) -> dict[str, Any]:
         out.update(valid=False, problem=problem)
@@ -542,10 +554,13 @@ def assess(page: Page) -> Assessment:
             if status != "present":
                 sev = "fail" if e in CORE else "warning"
                 problems.append(_problem(status, sev, element=e, name=elements[e].get("name"),
-                                         value=elements[e].get("value")))
+                                         value=elements[e].get("value"),
+                                         value_attribute=elements[e].get("value_attribute")
+                                         if status == "wrong-attribute" else None))
 
     # Subject terms against their schemes.
     subjects: list[dict[str, Any]] = []
+    unschemed: set[str] = set()
     for tag in metas:
         if tag.element != "subject" or tag.refinement not in ("", "category", "service",
                                                               "interaction"):
@@ -563,7 +578,7 @@ def assess(page: Page) -> Assessment:
             status, preferred, found = check_term(key, term)
             entry: dict[str, Any] = {"name": tag.name, "scheme": tag.scheme, "term": term,
                                      "status": status}
-            if preferred and preferred != term:
+            if preferred and normalise_label(preferred) != normalise_label(term):
                 entry["preferred"] = preferred
             if (found and status in ("unknown", "not-checked")) or not key:
                 entry["found_in"] = list(found)
@@ -579,7 +594,8 @@ def assess(page: Page) -> Assessment:
             elif status == "not-checked":
                 problems.append(_problem("unchecked-scheme", "note", element="subject",
                                          name=tag.name, scheme=tag.scheme, term=term))
-        if not key and tag.refinement in ("", "category"):
+        if not key and tag.refinement in ("", "category") and tag.name not in unschemed:
+            unschemed.add(tag.name)
             problems.append(_problem("subject-without-scheme", "note", element="subject",
                                      name=tag.name))
 
@@ -607,6 +623,9 @@ def assess(page: Page) -> Assessment:
         if tag.value_attr in ("value", "type"):
             problems.append(_problem("wrong-attribute", "warning", element=tag.element,
                                      name=tag.name, value_attribute=tag.value_attr))
+        elif tag.value_attr == "" or (tag.value_attr == "content" and not tag.text):
+            problems.append(_problem("empty-optional", "note", element=tag.element,
+                                     name=tag.name))
         elif tag.text and (ph := _placeholder(tag.text)):
             problems.append(_problem("placeholder", "warning", element=tag.element,
                                      name=tag.name, value=ph))
@@ -684,14 +703,15 @@ def assess(page: Page) -> Assessment:
         "schema_links": dict(sorted(links.items())),
         "meta_count": len(metas),
     }
+    problems[:] = _sort_problems(problems)
     kind, message = _verdict(problems, elements, bool(metas))
     return Assessment(kind, message, detail)
 
 
 _STATUS_WORDS = {"absent": "absent", "empty": "present but empty",
-                 "placeholder": "an unrendered template placeholder",
-                 "wrong-attribute": "value in the wrong attribute",
-                 "malformed": "not in W3CDTF"}
+                 "placeholder": "unrendered template placeholder",
+                 "wrong-attribute": "value not in content=",
+                 "malformed": "not a W3CDTF date"}
 _ELEMENT_NAMES = {e: e.capitalize() for e in WEB_MANDATORY}
 _ELEMENT_STATUSES = frozenset(_STATUS_WORDS)
 
@@ -727,9 +747,29 @@ def _describe(p: dict[str, Any]) -> str:
         return f"{p['name']} declares no scheme (LGCL, IPSV or GCL expected)."
     if code == "unchecked-scheme":
         return f"Subject scheme {p['scheme']} has no list to check '{p['term']}' against."
+    if code == "empty-optional":
+        return f"{p['name']} is present but empty."
     if code == "unprefixed-name":
         return f"Metadata without the DC. prefix: {', '.join(p['names'])}."
     return code
+
+
+def _element_words(p: Mapping[str, Any]) -> str:
+    words = f"{_ELEMENT_NAMES[p['element']]}: {_STATUS_WORDS[p['code']]}"
+    if p["code"] == "placeholder" and p.get("value"):
+        words += f" {_placeholder(p['value']) or ''}".rstrip()
+    elif p["code"] == "malformed" and p.get("value"):
+        words = f"{_ELEMENT_NAMES[p['element']]}: '{p['value']}' {_STATUS_WORDS['malformed']}"
+    elif p["code"] == "wrong-attribute" and p.get("value_attribute"):
+        words += f" (in {p['value_attribute']}=)"
+    return words
+
+
+def _sort_problems(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = {e: i for i, e in enumerate(WEB_MANDATORY)}
+    return [p for _, p in sorted(
+        enumerate(problems), key=lambda ip: (SEVERITY_ORDER.index(ip[1]["severity"]),
+                                             order.get(ip[1].get("element", ""), 99), ip[0]))]
 
 
 def _verdict(problems: list[dict[str, Any]], elements: Mapping[str, Mapping[str, Any]],
@@ -741,15 +781,15 @@ def _verdict(problems: list[dict[str, Any]], elements: Mapping[str, Mapping[str,
     notes = [p for p in problems if p["severity"] == "note"]
     bad_if_applicable = [e for e in IF_APPLICABLE if elements[e]["status"] != "present"]
     if fails:
-        items = "; ".join(f"{_ELEMENT_NAMES[p['element']]} {_STATUS_WORDS[p['code']]}"
-                          for p in fails)
+        items = "; ".join(_element_words(p) for p in fails)
         rest = len(problems) - len(fails)
         more = f" (+{rest} other problem{'s' if rest != 1 else ''})" if rest else ""
         return Kind.FAIL, f"e-GMS mandatory elements not in order: {items}.{more}"
     if warnings:
         if bad_if_applicable:
-            items = "; ".join(f"{_ELEMENT_NAMES[e]} {_STATUS_WORDS[elements[e]['status']]}"
-                              for e in bad_if_applicable)
+            items = "; ".join(_element_words(p) for p in warnings
+                              if p.get("element") in bad_if_applicable
+                              and p["code"] in _ELEMENT_STATUSES)
             head = f"e-GMS web-mandatory elements not in order: {items}."
             rest = len(warnings) - len(bad_if_applicable)
         else:
@@ -768,7 +808,10 @@ def _checkable(page: Page) -> bool:
 
 
 def _state(ctx: Context) -> dict[str, Any]:
-    state: dict[str, Any] = ctx.state.setdefault(META.id, {
+    state: dict[str, Any] | None = ctx.state.get(META.id)
+    if state is not None:
+        return state
+    state = ctx.state.setdefault(META.id, {
         "pages": 0, "with_metadata": 0, "core": 0, "web": 0,
         "elements": {e: Counter() for e in WEB_MANDATORY},
         "problems": Counter(), "samples": {}, "schemes": Counter(), "claims": Counter(),
