@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-import string
 from collections import Counter
 from collections.abc import Awaitable, Mapping
 from datetime import date
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote_plus
+from urllib.parse import parse_qs, quote
 
 from . import _text as tx
 from ._model import CANARY, PORTAL, Area, FormSpec, Page, Site
@@ -326,5 +325,3 @@ def _send(host: str, port: int, message: EmailMessage) -> None:
     except (OSError, smtplib.SMTPException):
         pass
 
-
-_ = (string, unquote_plus)

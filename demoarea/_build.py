@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import string
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -178,7 +178,6 @@ class _SiteState:
     rng: random.Random
     content: list[str] = field(default_factory=list)  # pages that may carry planted links
     feature_targets: dict[str, str] = field(default_factory=dict)
-    extra_counted: int = 0
 
 
 class _AreaBuilder:
@@ -702,7 +701,6 @@ class _AreaBuilder:
             cat_t = u.category(svc0.top_slug)
             self._page(st, cat_t, "category", top, section=svc0.top_slug,
                        links=[site.service_targets[i] for i in ids], lgcl=top)
-            st.feature_targets.setdefault("categories", "")
             site.pages["/"].data.setdefault("categories", []).append((top, cat_t))
         subs = ("how-to-apply", "fees-and-charges", "frequently-asked-questions")
         for lgsl_id in site.services:
@@ -877,14 +875,12 @@ class _AreaBuilder:
         return target
 
     def _cross_faults(self, st: _SiteState) -> None:
-        site = st.site
         for (src, dst), faults in CROSS_FAULTS.items():
             if src != st.role:
                 continue
             pst = self.states[dst]
             for i, fault in enumerate(faults):
                 self._link_fault(st, pst, fault, f"x{dst}-{i}", cross=True)
-        _ = site
 
     def _own_faults(self, st: _SiteState) -> None:
         for i, fault in enumerate(OWN_FAULTS[st.role]):
@@ -1288,8 +1284,6 @@ def _letter(name: str) -> str:
 
 
 def _ref_regex(fmt: str) -> str:
-    import re
-
     out = ""
     for literal, field_name, spec, _ in string.Formatter().parse(fmt):
         out += re.escape(literal)
@@ -1304,6 +1298,3 @@ def _feature_outcomes(lgsl_id: int | None) -> list[str]:
         return []
     return sorted({o for f in FEATURES if f.lgsl == lgsl_id for o in f.outcomes})
 
-
-def iter_refs(values: Iterable[Any]) -> Sequence[Ref]:
-    return [v for v in values if isinstance(v, Ref)]
