@@ -420,8 +420,10 @@ def _classify(
     match = _ENQUIRY.search(page_title)
     if match and "textarea" in types:
         return "enquiry", [f"free-text field on a page titled {page_title!r}"]
-    if not textish and any(t == "select" for t in types):
-        return "other", ["select-only (navigation menu)"]
+    if not textish and "select" in types and method == "GET":
+        if re.search(r"\bsearch\b|\bfind\b|\blook ?up\b|\bshow\b", f"{submit_text} {context}"):
+            return "search", ["GET choice list with search wording"]
+        return "other", ["choice list only (a jump menu)"]
     return "other", ["no telling wording"]
 
 

@@ -140,14 +140,17 @@ def wait_for_message(
     reader: MailboxReader, *, to: str, since: datetime, timeout: float,
     exclude: Iterable[str] = (), poll_interval: float = 0.25,
     prefer: Callable[[MailMessage], bool] | None = None,
+    accept: Callable[[MailMessage], bool] | None = None,
 ) -> MailMessage | None:
     """The first new message for ``to`` that arrived at or after ``since``, waiting up to
-    ``timeout`` seconds; ``exclude`` holds uids already attributed to other submissions, and
-    a message for which ``prefer`` is true wins over earlier ones."""
+    ``timeout`` seconds. ``exclude`` holds uids already attributed to other submissions,
+    ``accept`` rejects messages that belong elsewhere (e.g. quoting another submission's
+    reference), and a message for which ``prefer`` is true wins over earlier ones."""
     skip = set(exclude)
     deadline = time.monotonic() + timeout
     while True:
-        found = [m for m in reader.fetch(to=to, since=since) if m.uid not in skip]
+        found = [m for m in reader.fetch(to=to, since=since)
+                 if m.uid not in skip and (accept is None or accept(m))]
         found.sort(key=lambda m: m.received_at)
         if found:
             if prefer is not None:
