@@ -562,7 +562,10 @@ def evaluate(page: Page, ctx: Context) -> Iterator[Finding]:
             message = f"Enquiry tracking lookup ({form.method} to {form.action}{where})"
         if form.category in NEVER_SUBMIT and not (form.page_https and form.action_https):
             kind = Kind.WARNING
-            message += ": collects a password or payment details without HTTPS"
+            what = "a password" if form.category == "login" else "payment details"
+            gap = ("the page and the action are" if not (form.page_https or form.action_https)
+                   else "the page is" if not form.page_https else "the action is")
+            message += f": asks for {what} but {gap} not HTTPS"
         if form.captcha:
             message += f"; CAPTCHA ({', '.join(form.captcha)})"
         yield ctx.finding(META, kind, message, page, outcomes=form.outcomes, **detail)
