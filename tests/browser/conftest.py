@@ -22,10 +22,10 @@ NO_BROWSER = "Debian chromium and chromium-driver are not installed (/usr/bin/ch
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
+    if HAVE_BROWSER:
+        return
     for item in items:
-        if here in Path(str(item.fspath)).parents and "browser" in item.keywords \
-                and not HAVE_BROWSER:
+        if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.skip(reason=NO_BROWSER))
 
 
