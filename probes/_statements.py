@@ -35,8 +35,10 @@ __all__ = [
     "PageText",
     "Period",
     "Table",
+    "any_in",
     "clip",
     "first_number",
+    "lowered",
     "page_date",
     "page_text",
     "parse_number",
@@ -211,6 +213,28 @@ def page_text(page: Page, ctx: Context | None = None) -> PageText:
     if ctx is not None:
         ctx.state[_CACHE_KEY] = (page, result)
     return result
+
+
+_LOWER_KEY = "_statements_lower"
+
+
+def lowered(page: Page, ctx: Context | None = None) -> str:
+    """The page's raw text lower-cased, once per page: the statement probes' prefilters test
+    it with plain substring checks (``in``), which cost far less than a regex over the HTML."""
+    if ctx is not None:
+        cached = ctx.state.get(_LOWER_KEY)
+        if isinstance(cached, tuple) and cached[0] is page:
+            low: str = cached[1]
+            return low
+    low = page.text.lower()
+    if ctx is not None:
+        ctx.state[_LOWER_KEY] = (page, low)
+    return low
+
+
+def any_in(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether any of ``needles`` occurs in ``text`` (plain substring search)."""
+    return any(n in text for n in needles)
 
 
 # ------------------------------------------------------------------ sentences

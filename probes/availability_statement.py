@@ -58,8 +58,10 @@ from probes._statements import (
     PageText,
     Table,
     age_days,
+    any_in,
     clip,
     first_number,
+    lowered,
     page_date,
     page_text,
     parse_period,
@@ -82,8 +84,8 @@ META = ProbeMeta(
 )
 DEFAULT_MAX_AGE_DAYS = 400
 
-_PREFILTER = re.compile(r"availab|uptime|up-time", re.IGNORECASE)
-_PERCENT_HINT = re.compile(r"%|per\s?cent|24\s*(?:hours|/\s*7|x\s*7)", re.IGNORECASE)
+_PREFILTER = ("availab", "uptime", "up-time", "up time")  # substrings of the lower-cased page
+_PERCENT_HINT = ("%", "per cent", "percent", "24")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s?cent\b)", re.IGNORECASE)
 _AVAIL = re.compile(r"\bavailab(?:le|ility)\b|\bup-?\s?time\b|\bunavailab", re.IGNORECASE)
 _WEB = re.compile(
@@ -102,8 +104,14 @@ _NEAR_MISS = re.compile(
     re.IGNORECASE)
 _ASPIRATION = re.compile(r"\b(?:aims?|aiming|strives?|endeavou?r|intends?|expects?)\b",
                          re.IGNORECASE)
-_ALWAYS_ON = re.compile(r"24\s*hours|24\s*/\s*7|24\s*x\s*7|round\s+the\s+clock|at\s+all\s+times",
-                        re.IGNORECASE)
+# A commitment without a percentage: the commitment word must govern keeping the site available
+# ("We aim to keep the website available 24 hours a day"), not merely share a sentence with
+# "available 24 hours" ("We aim to deal with requests about … available 24 hours a day").
+_ALWAYS_ON = re.compile(
+    r"\b(?:aim|aims|commit\w*|pledge|guarantee|target|intend|endeavou?r|strive|will)\b[^.;]{0,40}?"
+    r"\b(?:keep|make|have|ensure|maintain|be)\b[^.;]{0,40}?\b(?:available|accessible|running)\b"
+    r"[^.;]{0,20}?(?:24\s*hours|24\s*/\s*7|24\s*x\s*7|round\s+the\s+clock|at\s+all\s+times)",
+    re.IGNORECASE)
 _MONITOR = re.compile(r"\bmonitor(?:s|ed|ing)?\b", re.IGNORECASE)
 _TABLE_VALUE_HEAD = re.compile(r"availab|up-?\s?time|%", re.IGNORECASE)
 _TABLE_TARGET_HEAD = re.compile(r"target", re.IGNORECASE)
@@ -157,7 +165,6 @@ def _sentence_items(sentence: str, context: str) -> tuple[list[dict[str, Any]],
                         "period_end": period.end.isoformat() if period and period.end else None,
                         "source": "text"})
     if not figures and not commitments and _ALWAYS_ON.search(sentence) \
-            and _AVAIL.search(sentence) and _TARGET.search(sentence) \
             and not _NEAR_MISS.search(sentence):
         strength = "commitment" if any(not _ASPIRATION.fullmatch(w) for w in
                                        _TARGET.findall(sentence)) else "aim"
@@ -317,8 +324,8 @@ def evaluate(page: Page, ctx: Context) -> list[Finding]:
         return []
     st = _state(ctx)
     st["checked"] += 1
-    raw = page.text
-    if not _PREFILTER.search(raw) or not _PERCENT_HINT.search(raw):
+    low = lowered(page, ctx)
+    if not any_in(low, _PREFILTER) or not any_in(low, _PERCENT_HINT):
         return []
     text = page_text(page, ctx)
     found = extract(page, text)

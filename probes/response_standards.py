@@ -53,7 +53,16 @@ import re
 from typing import Any
 
 from poaudit.findings import Finding, Kind
-from probes._statements import PageText, Table, clip, page_text, parse_period, sentences
+from probes._statements import (
+    PageText,
+    Table,
+    any_in,
+    clip,
+    lowered,
+    page_text,
+    parse_period,
+    sentences,
+)
 from probes.base import Context, Page, ProbeMeta
 
 __all__ = ["META", "evaluate", "extract", "finalize"]
@@ -69,7 +78,8 @@ META = ProbeMeta(
     title="Published email response standards and performance",
 )
 
-_PREFILTER = re.compile(r"e-?mail|electronic|web\s?form|online\s+enquir", re.IGNORECASE)
+_PREFILTER = ("mail", "electronic", "web form", "webform", "online enquir")
+_TIME_HINT = ("within", "same day", "same working day", "end of the")
 _ADDRESS = re.compile(r"\S+@\S+")
 _EMAIL = re.compile(r"\be-?mails?\b|\belectronic(?:ally)?\s+(?:mail|enquir\w*|communications?)\b"
                     r"|\bonline\s+enquir\w*|\bweb\s?forms?\b|\bemailed\b", re.IGNORECASE)
@@ -256,7 +266,8 @@ def evaluate(page: Page, ctx: Context) -> list[Finding]:
         return []
     st = _state(ctx)
     st["checked"] += 1
-    if not _PREFILTER.search(page.text) or not _TIME.search(page.text):
+    low = lowered(page, ctx)
+    if not any_in(low, _PREFILTER) or not any_in(low, _TIME_HINT):
         return []
     text = page_text(page, ctx)
     found = extract(page, text)

@@ -55,7 +55,9 @@ from probes._statements import (
     PageText,
     Table,
     age_days,
+    any_in,
     first_number,
+    lowered,
     page_date,
     page_text,
     parse_number,
@@ -93,6 +95,9 @@ _METRIC_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _PREFILTER = re.compile(r"impression|page\s*views|unique\s+(?:users|visitors)|visit|hits\b",
                         re.IGNORECASE)
+_PAGE_PREFILTER = ("impression", "page view", "pageview", "page-view", "pages viewed",
+                   "unique user", "unique visitor", "unique browser", "visits", "visitors",
+                   "sessions", "hits")
 _WEB = re.compile(r"\bweb\s?sites?\b|\bweb\b|\b(?:the|our|this)\s+site\b|\bonline\b|"
                   r"\binternet\b|\bportal\b|\bweb\s?pages?\b", re.IGNORECASE)
 _VENUE = re.compile(r"\b(?:visitors?|visits?)\s+(?:to|at|in)\s+(?:the\s+|our\s+)?(?!web|site|"
@@ -292,7 +297,7 @@ def evaluate(page: Page, ctx: Context) -> list[Finding]:
     st["checked"] += 1
     if page.depth == 0 and st["home_links"] is None:
         st["home_links"] = sorted({link.url for link in page.links})
-    if not _PREFILTER.search(page.text):
+    if not any_in(lowered(page, ctx), _PAGE_PREFILTER):
         return []
     text = page_text(page, ctx)
     found = extract(page, text)
