@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from poaudit.findings import Finding, Kind
+from probes.base import ProbeMeta
 from probes.browser.axe import (
     DEFAULT_TAGS,
     WCAG22_TAGS,
@@ -43,19 +44,19 @@ from probes.browser.pool import BrowserPool, PageResult, PoolConfig
 
 __all__ = ["META", "FaultGroup", "findings_for", "group_template_faults", "options_from", "run"]
 
-META: dict[str, Any] = {
-    "id": "accessibility-axe",
-    "code": "PO120",
-    "outcomes": ("G20",),
-    "scope": "page",
-    "stage": "browser",
-    "tags": ("accessibility", "wcag2", "axe-core", "browser"),
-    "status": "preview",
-    "title": "Automated WCAG 2.x A/AA checks with axe-core",
-}
+META = ProbeMeta(
+    id="accessibility-axe",
+    code="PO400",
+    outcomes=("G20",),
+    scope=("page",),
+    stage="browser",
+    tags=("accessibility", "wcag2", "axe-core", "browser"),
+    status="preview",
+    title="Automated WCAG 2.x A/AA checks with axe-core",
+)
 
-PROBE_ID: str = META["id"]
-OUTCOMES: tuple[str, ...] = META["outcomes"]
+PROBE_ID: str = META.id
+OUTCOMES: tuple[str, ...] = META.outcomes
 DISCLAIMER = ("Automated WCAG 2.x Level A/AA checks with axe-core: not a WCAG 1.0 'WAI AA' "
               "conformance assessment; full conformance needs manual testing.")
 SNIPPET_CHARS = 300

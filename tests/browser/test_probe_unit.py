@@ -35,9 +35,9 @@ def page(url: str, violations: list[dict[str, Any]], incomplete: list[dict[str, 
 
 
 def test_meta() -> None:
-    assert probe.META["id"] == "accessibility-axe"
-    assert probe.META["outcomes"] == ("G20",)
-    assert probe.META["scope"] == "page" and probe.META["stage"] == "browser"
+    assert probe.META.id == "accessibility-axe"
+    assert probe.META.outcomes == ("G20",)
+    assert probe.META.scope == ("page",) and probe.META.stage == "browser"
     assert "Level AA of the W3C standards achieved." in " ".join((probe.__doc__ or "").split())
 
 
