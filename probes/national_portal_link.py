@@ -43,7 +43,7 @@ from urllib.parse import parse_qsl, unquote, urldefrag, urljoin, urlsplit
 
 from poaudit.findings import Finding, Kind
 from probes._text import verdict_for
-from probes.base import Context, Page, ProbeMeta
+from probes.base import Context, Page, ProbeMeta, host_of
 
 __all__ = ["META", "evaluate", "finalize"]
 
@@ -86,10 +86,11 @@ def _state(ctx: Context) -> State:
 
 
 def _portal_of(host: str, extra: Iterable[str]) -> str | None:
+    """The portal ``host`` (``name[:port]``) belongs to, if any."""
     host = host.lower().rstrip(".")
-    bare = host.removeprefix("www.")
-    if host in extra or bare in extra:
+    if host in extra or host.removeprefix("www.") in extra:
         return "directgov"
+    bare = host.rsplit(":", 1)[0].rstrip(".").removeprefix("www.")
     for portal, domains in PORTALS.items():
         for domain in domains:
             if portal == "gov.uk":
@@ -106,7 +107,7 @@ def _hosts_in_query(url: str) -> Iterable[tuple[str, str]]:
         value = unquote(value).strip()
         if value.lower().startswith(("http://", "https://", "www.")):
             target = value if "://" in value else "http://" + value
-            yield target, (urlsplit(target).hostname or "")
+            yield target, host_of(target)
 
 
 def _is_home(page: Page, ctx: Context) -> bool:
@@ -134,7 +135,7 @@ def evaluate(page: Page, ctx: Context) -> list[Finding]:
         img = a.find(".//img")
         alt = (img.get("alt") or "") if img is not None else ""
         label = " ".join(x for x in (text, alt) if x)
-        host = urlsplit(url).hostname or ""
+        host = host_of(url)
         portal, via, target = _portal_of(host, extra), "href", url
         if portal is None:
             for inner, inner_host in _hosts_in_query(url):
