@@ -294,7 +294,7 @@ def _judge(page: Page, text: PageText, found: dict[str, Any],
         target = f"{c['value']:g}% " if c.get("value") is not None else ""
         return (Kind.WARNING, f"A commitment to {target}availability is published, but no past "
                 "availability figures.", detail)
-    what = (f"{headline['value']:g}%" + (f" ({headline['period']})" if headline.get("period")
+    what = (f"{headline['value']:g}%" + (f" for {headline['period']}" if headline.get("period")
                                         else "")) if headline else ""
     if found["monthly"]:
         what += f"; {len(found['monthly'])} monthly figures to {latest_row['period']}" \
@@ -305,8 +305,8 @@ def _judge(page: Page, text: PageText, found: dict[str, Any],
     if as_of is None:
         return Kind.WARNING, f"Availability figures are published but undated: {what}.", detail
     if commitment is None:
-        return (Kind.WARNING, f"Availability figures published ({what}) but no commitment to "
-                "future availability on this page.", detail)
+        return (Kind.WARNING, f"Availability figures published ({what}), but no commitment "
+                "to future availability on this page.", detail)
     target = f"{commitment['value']:g}%" if commitment["value"] is not None else "stated"
     return (Kind.PASS, f"Availability published: {what}; commitment {target}.", detail)
 
@@ -383,8 +383,9 @@ def finalize(ctx: Context) -> list[Finding]:
         return [ctx.finding(META, Kind.PASS, "Availability figures and a commitment to future "
                             "availability are published.", None, **detail)]
     if not records:
-        return [ctx.finding(META, Kind.FAIL, f"No availability figures or commitment found on "
-                            f"the {st['checked']} pages checked.", None, **detail)]
+        n = st["checked"]
+        return [ctx.finding(META, Kind.FAIL, "No availability figures or commitment found on "
+                            f"the {n} page{'s' if n != 1 else ''} checked.", None, **detail)]
     missing = []
     if not figures:
         missing.append("no past availability figures")

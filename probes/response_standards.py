@@ -181,8 +181,7 @@ def extract(page: Page, text: PageText) -> dict[str, Any]:
         heading = _ADDRESS.sub(" ", block.heading)
         block_email = bool(_EMAIL.search(clean)) or bool(_EMAIL.search(heading))
         for sentence in sentences(clean):
-            t = _time(sentence)
-            if t is None:
+            if not _TIME.search(sentence):
                 continue
             s_email = bool(_EMAIL.search(sentence))
             s_letter = bool(_LETTER.search(sentence)) or (
@@ -192,8 +191,9 @@ def extract(page: Page, text: PageText) -> dict[str, Any]:
             pct = _PERCENT.search(sentence)
             if pct and email and (_ACK.search(sentence) or _REPLY.search(sentence)):
                 period = parse_period(sentence)
+                t = _time(sentence)
                 performance.append({
-                    "value": float(pct.group(1)), "measure": t["label"],
+                    "value": float(pct.group(1)), "measure": t["label"] if t else None,
                     "acknowledgement": bool(_ACK.search(sentence)),
                     "period": period.label if period else None,
                     "period_end": period.end.isoformat() if period and period.end else None,
@@ -201,13 +201,23 @@ def extract(page: Page, text: PageText) -> dict[str, Any]:
                 continue
             if pct or other:
                 continue
-            item = {**t, "text": clip(sentence)}
-            if email and _ACK.search(sentence):
-                acks.append(item)
-            elif email and _REPLY.search(sentence):
-                replies.append(item)
-            elif s_letter and _REPLY.search(sentence) and not s_email:
-                letters.append(item)
+            # One sentence may carry both standards ("We will acknowledge your email within
+            # two working days and send a full response within 15 working days"): each time
+            # limit is read with the clause that leads up to it.
+            start = 0
+            for m in _TIME.finditer(sentence):
+                clause = sentence[start:m.end()]
+                start = m.end()
+                t = _time(clause[clause.rfind(m.group(0)):])
+                if t is None:
+                    continue
+                item = {**t, "text": clip(sentence)}
+                if email and _ACK.search(clause):
+                    acks.append(item)
+                elif email and _REPLY.search(clause):
+                    replies.append(item)
+                elif s_letter and _REPLY.search(clause) and not s_email:
+                    letters.append(item)
     for table in text.tables:
         performance.extend(_performance_rows(table, about))
     return {"acknowledgement_standards": acks, "reply_standards": replies,
@@ -314,8 +324,9 @@ def finalize(ctx: Context) -> list[Finding]:
         "performance_period": perf[0]["performance_period"] if perf else None,
     }
     if not records:
-        return [ctx.finding(META, Kind.FAIL, f"No email response standards found on the "
-                            f"{st['checked']} pages checked.", None, **detail)]
+        n = st["checked"]
+        return [ctx.finding(META, Kind.FAIL, "No email response standards found on the "
+                            f"{n} page{'s' if n != 1 else ''} checked.", None, **detail)]
     if ack and reply and perf:
         return [ctx.finding(META, Kind.PASS, "Email acknowledgement (one working day) and reply "
                             "standards and performance against them are published.", None,

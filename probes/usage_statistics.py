@@ -344,8 +344,9 @@ def finalize(ctx: Context) -> list[Finding]:
                              [r["url"] for r in records if r["url"] in home]),
     }
     if not records:
-        return [ctx.finding(META, Kind.FAIL, f"No website usage statistics found on the "
-                            f"{st['checked']} pages checked.", None, **detail)]
+        n = st["checked"]
+        return [ctx.finding(META, Kind.FAIL, "No website usage statistics found on the "
+                            f"{n} page{'s' if n != 1 else ''} checked.", None, **detail)]
     both = [r for r in records if r["page_impressions"] and r["unique_users"]
             and not r["stale"] and len(r["periods"]) >= 2]
     if both:
