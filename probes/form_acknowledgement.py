@@ -284,13 +284,16 @@ def run(
                 t = _Tried(result)
                 if t.ok:
                     t.page_refs = settings.extractor.find(result.text)
-                if reader is not None and profile.mailbox is not None:
+                failed = not t.ok or _rejected(t, allowed.action)
+                if reader is not None and profile.mailbox is not None and not failed:
                     t.email = _wait_email(reader, profile.mailbox.address, t, mail, settings)
                     if t.email is not None:
                         t.email_refs = settings.extractor.find(
                             f"{t.email.subject}\n{t.email.text}")
                 mail.add(t)
                 tried.append(t)
+                if failed:
+                    break  # the same payload would fail again: spend no more submissions
             if not tried:
                 continue
             findings, case = _assess(allowed, prepared, tried, reader is not None,
@@ -355,9 +358,7 @@ def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], has_m
     limit = settings.evidence_chars
     ok = [t for t in tried if t.ok]
     emails = [t for t in tried if t.email is not None]
-    rejected = [t for t in ok if _REJECTED.search(t.sub.text) and not t.page_refs
-                and t.email is None and (action in t.sub.form_actions
-                                         or not _ACK_WORDS.search(t.sub.text))]
+    rejected = [t for t in ok if t.email is None and _rejected(t, action)]
     base: dict[str, Any] = {"action": action, "form_page": page,
                             "category": prepared.live.category}
     evidence = _evidence(tried, limit)
@@ -501,6 +502,12 @@ def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], has_m
         else Kind.INFO)
     out.append(_form(kind, case, page, {**base, **detail}, evidence, tried))
     return out, case
+
+
+def _rejected(t: _Tried, action: str) -> bool:
+    """The answer asks for fields to be completed or corrected (the payload was refused)."""
+    return (t.ok and not t.page_refs and bool(_REJECTED.search(t.sub.text))
+            and (action in t.sub.form_actions or not _ACK_WORDS.search(t.sub.text)))
 
 
 def _tracking(allowed: AllowedForm, refs: list[str], submitter: Submitter, settings: _Settings,

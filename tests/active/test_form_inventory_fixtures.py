@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ CASES = sorted(p.stem for p in HERE.glob("*.html"))
 UPDATE = os.environ.get("POAUDIT_UPDATE_FIXTURES") == "1"
 
 
-def _run(case: str) -> tuple[dict, list[dict]]:
+def _run(case: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     spec = json.loads((HERE / f"{case}.expected.json").read_text(encoding="utf-8"))
     hosts = frozenset(spec["site_hosts"])
     ctx = Context(site_hosts=hosts, partner_hosts=spec.get("partner_hosts", {}))
