@@ -97,6 +97,17 @@ GENERIC = frozenset((
 """Words that never identify a service on their own (a term made only of these is not used
 for the contained-words match)."""
 
+ACTIONS = frozenset((
+    "apply", "pay", "report", "book", "renew", "request", "search", "view", "check", "order",
+    "make", "get", "see", "track", "tell", "download", "submit", "use", "visit", "read",
+    "challenge", "claim",
+))
+"""Interaction words (LGIL's "apply", "pay", "report"...) ignored when a link text is read as
+the general form of several LGSL services ("Apply for a school place")."""
+
+MAX_GENERAL = 10
+"""At most this many LGSL services for one general link text; more is not a service."""
+
 _COUNCIL_NAME = re.compile(
     r"^(?:(?:run|provided|managed)\s+by\s+)?(?:the\s+)?(?:[A-Z][\w'&.-]*\s+){0,5}"
     r"(?:Council|Borough|County|District|Authority|Directgov)$|\bgov\.uk\b")
@@ -211,6 +222,7 @@ class _Index:
     seq: Mapping[str, _Entry]
     bag: Mapping[str, _Entry]
     postings: Mapping[str, tuple[tuple[frozenset[str], _Entry], ...]]
+    lgsl_by_word: Mapping[str, frozenset[int]]
 
 
 _RANK = {"lgcl": 0, "lgcl-lead-in": 1, "lgsl": 2}
@@ -265,9 +277,12 @@ def _index() -> _Index:
     for svc in services.values():
         key = _bag(tokens(svc.name))
         name_count[key] = name_count.get(key, 0) + 1
+    by_word: dict[str, set[int]] = {}
     for svc in sorted(services.values(), key=lambda s: s.lgsl_id):
         entry = _Entry("lgsl", (svc.lgsl_id,), svc.name)
         words = tokens(svc.name)
+        for word in words:
+            by_word.setdefault(word, set()).add(svc.lgsl_id)
         specific = name_count[_bag(words)] == 1 and not set(words) <= GENERIC
         if specific:
             _put(seq, _seq(words), entry)
@@ -286,6 +301,7 @@ def _index() -> _Index:
         seq=MappingProxyType({k: v for k, v in seq.items() if v is not None}),
         bag=MappingProxyType({k: v for k, v in bag.items() if v is not None}),
         postings=MappingProxyType({k: tuple(v) for k, v in postings.items()}),
+        lgsl_by_word=MappingProxyType({k: frozenset(v) for k, v in by_word.items()}),
     )
 
 
@@ -346,20 +362,23 @@ def _contained(text: str) -> Match | None:
 _PARTS = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
 
 
-@functools.lru_cache(maxsize=65536)
-def match_text(text: str) -> Match | None:
-    """The LGCL/LGSL match for a link text or A-Z heading, or None.
+def _general(text: str) -> tuple[int, ...]:
+    """LGSL services whose names contain every content word of ``text`` (at most
+    ``MAX_GENERAL`` of them; two content words at least)."""
+    words = set(tokens(text)) - ACTIONS - GENERIC
+    if len(words) < 2:
+        return ()
+    by_word = _index().lgsl_by_word
+    found: frozenset[int] | None = None
+    for word in words:
+        ids = by_word.get(word, frozenset())
+        found = ids if found is None else found & ids
+        if not found:
+            return ()
+    return tuple(sorted(found)) if found and len(found) <= MAX_GENERAL else ()
 
-    >>> match_text("Rubbish (Mid Suffolk District Council)").term
-    'Rubbish'
-    >>> match_text("Housing benefits: new claim").lgsl_ids
-    (69,)
-    >>> match_text("Councillor Jane Smith") is None
-    True
-    """
-    core, _notes = split_annotations(text)
-    if not core:
-        return None
+
+def _match(core: str) -> Match | None:
     found = _lookup(core)
     if found is not None:
         return found
@@ -368,8 +387,46 @@ def match_text(text: str) -> Match | None:
         for part in parts:
             found = _lookup(part)
             if found is not None and found.via != "lgsl":
-                return Match(found.lgcl_ids, found.lgsl_ids, found.via, found.term)
-    return _contained(core)
+                return found
+    found = _contained(core)
+    if found is not None:
+        return found
+    # Last, a list ("Births, deaths and marriages"): the first item that is a term.
+    for part in core.split(","):
+        found = _lookup(part)
+        if found is not None and found.via != "lgsl" and part.strip() != core:
+            return found
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def match_text(text: str) -> Match | None:
+    """The LGCL/LGSL match for a link text or A-Z heading, or None.
+
+    >>> match_text("Rubbish (Mid Suffolk District Council)").term
+    'Rubbish'
+    >>> match_text("Housing benefits: new claim").lgsl_ids
+    (69,)
+    >>> match_text("Apply for a school place").lgsl_ids
+    (12, 13, 14)
+    >>> match_text("Councillor Jane Smith") is None
+    True
+    """
+    core, _notes = split_annotations(text)
+    if not core:
+        return None
+    found = _match(core)
+    if found is not None and found.lgsl_ids:
+        return found
+    general = _general(core)
+    if not general:
+        return found
+    if found is not None:
+        return Match(found.lgcl_ids, general, found.via, found.term)
+    tax, services = lgcl(), lgsl_services()
+    cats = tuple(dict.fromkeys(tax.preferred_for(i).id for s in general
+                               for i in services[s].lgcl_ids[:1] if i in tax.by_id))
+    return Match(cats, general, "general", core)
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,14 +480,14 @@ def _services_by_term() -> Mapping[int, frozenset[int]]:
 
 
 def services_for(found: Match | None) -> frozenset[int]:
-    """The LGSL services a match stands for: its own LGSL ids, else every service filed
-    under its LGCL terms (directly or through their A-Z heading)."""
+    """The LGSL services a match stands for: the one named, or every service filed under its
+    LGCL terms (directly or through their A-Z heading) and any its words generalise."""
     if found is None:
         return frozenset()
-    if found.lgsl_ids:
+    if found.via == "lgsl":
         return frozenset(found.lgsl_ids)
     by_term = _services_by_term()
-    out: set[int] = set()
+    out: set[int] = set(found.lgsl_ids)
     for tid in found.lgcl_ids:
         out |= by_term.get(tid, frozenset())
     return frozenset(out)

@@ -121,8 +121,8 @@ XML_URL = re.compile(r"\.(xml|rss|rdf|atom)$|[?&](format|output|view|type)=(xml|
                      re.I)
 XML_TEXT = re.compile(r"\b(xml|rss|atom|feed)\b", re.I)
 TEMPLATE = re.compile(
-    r"(?:^|[\s_-])(?:nav|navigation|menu|header|footer|breadcrumbs?|crumbs?|skip|sidebar"
-    r"|masthead|banner|toolbar|tools|utility|topbar|accesskeys)(?:$|[\s_-])", re.I)
+    r"nav|menu|header|footer|crumb|skip|sidebar|masthead|banner|toolbar|utility|topbar"
+    r"|accesskey", re.I)
 CONTENT_XPATH = ("//main", "//*[@role='main']", "//*[@id='content']", "//*[@id='main']",
                  "//*[@id='maincontent']", "//*[@id='main-content']", "//*[@id='main_content']")
 
@@ -365,6 +365,7 @@ def _is_descendant(el: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bo
 class Group:
     pages: list[AzPage]
     subject: str
+    subject_words: str
     subject_from: str
     letters: list[str]
     entries: list[Entry]
@@ -387,8 +388,9 @@ class Group:
         return len(self.pages) == 1 and bool(self.pages[0].anchor_letters)
 
 
-def _subject_of(texts: Iterable[str]) -> tuple[str, str]:
-    """("services" | "unspecified" | a non-service word, the text it came from)."""
+def _subject_of(texts: Iterable[str]) -> tuple[str, str, str]:
+    """What an A–Z is of: ("services" | "unspecified" | a non-service word, the words as
+    written, the text they came from)."""
     service_from = ""
     for text in texts:
         for pattern in (SUBJECT_AFTER, SUBJECT_BEFORE):
@@ -396,10 +398,10 @@ def _subject_of(texts: Iterable[str]) -> tuple[str, str]:
                 words = set(tokens(m.group("words")))
                 other = sorted(words & NON_SERVICE_WORDS)
                 if other and not words & SERVICE_WORDS:
-                    return other[0], text
+                    return other[0], " ".join(m.group("words").split()), text
                 if words & SERVICE_WORDS and not service_from:
                     service_from = text
-    return ("services", service_from) if service_from else ("unspecified", "")
+    return ("services" if service_from else "unspecified"), "", service_from
 
 
 def _groups(st: State) -> list[list[AzPage]]:
@@ -437,7 +439,7 @@ def _build_group(pages: list[AzPage], st: State) -> Group:
         texts += [page.title, page.heading]
         for alias in page.aliases:
             texts += st.linked_as_az.get(alias, [])
-    subject, subject_from = _subject_of(t for t in texts if t)
+    subject, subject_words, subject_from = _subject_of(t for t in texts if t)
     urls = {a for p in pages for a in p.aliases}
     seen: set[tuple[str, str, str]] = set()
     entries: list[Entry] = []
@@ -452,12 +454,12 @@ def _build_group(pages: list[AzPage], st: State) -> Group:
                      | {p.letter for p in pages if p.letter})
     matches = {e: match_text(e.text) or (match_text(e.heading) if e.heading else None)
                for e in entries}
-    return Group(pages, subject, subject_from, letters, entries, matches)
+    return Group(pages, subject, subject_words, subject_from, letters, entries, matches)
 
 
 def _near_miss_reason(group: Group, ctx: Context) -> str | None:
     if group.subject not in ("services", "unspecified"):
-        return f"an A–Z of {group.subject}s, not of services"
+        return f"titled as an A–Z of '{group.subject_words}', not of services"
     if len(group.letters) < _opt(ctx, "min_letters"):
         return "no letter index (reads 'A to Z' but is not an A–Z list)"
     people = sum(1 for e in group.entries if PEOPLE.match(e.text))
@@ -490,7 +492,8 @@ def finalize(ctx: Context) -> list[Finding]:
             continue
         out.append(ctx.finding(
             META, Kind.INFO, f"Not the A–Z of services: {reason}.", g.index.url,
-            check="near-miss", subject=g.subject, reason=reason, title=g.index.title,
+            check="near-miss", subject=g.subject, subject_text=g.subject_words or None,
+            reason=reason, title=g.index.title,
             pages=len(g.pages), letters=len(g.letters), entries=len(g.entries),
             matched_entries=g.matched))
     if not services:
@@ -552,12 +555,12 @@ def _report(g: Group, others: list[str], ctx: Context) -> Iterator[Finding]:
                 f"service page ({why}).", where, check="home-page-entry", reason=why, **common)
         elif verdict.cls in ("broken", "unreachable", "soft-404"):
             yield ctx.finding(
-                META, Kind.FAIL, f"A–Z entry '{first.text}' is broken ({verdict.verdict}).",
+                META, Kind.FAIL, f"A–Z entry '{first.text}' is broken ({_why(verdict)}).",
                 where, check="broken-entry", **common)
         elif verdict.cls in ("caution", "fragment-missing"):
             yield ctx.finding(
                 META, Kind.WARNING, f"A–Z entry '{first.text}' needs checking by hand "
-                f"({verdict.verdict}).", where, check="broken-entry", **common)
+                f"({_why(verdict)}).", where, check="broken-entry", **common)
     yield ctx.finding(
         META, Kind.INFO, f"{sum(partner_entries.values())} A–Z entries point to partner "
         f"councils.", index, check="partner-entries",
@@ -568,6 +571,10 @@ def _report(g: Group, others: list[str], ctx: Context) -> Iterator[Finding]:
     if joined is not None:
         yield joined
     yield _xml(g, ctx)
+
+
+def _why(verdict: VerdictView) -> str:
+    return ", ".join(str(x) for x in (verdict.verdict, verdict.status) if x)
 
 
 def _coverage(g: Group, ctx: Context, sample: int) -> Finding:
@@ -587,9 +594,11 @@ def _coverage(g: Group, ctx: Context, sample: int) -> Finding:
     if not covered:
         kind, message = Kind.FAIL, "No A–Z entry matches an LGCL term flagged for the A–Z."
     elif share >= _opt(ctx, "min_lgcl_coverage"):
-        kind, message = Kind.PASS, f"The A–Z covers {share:.0%} of the LGCL A–Z terms."
+        kind, message = Kind.PASS, (f"The A–Z covers {len(covered)} of the {len(wanted)} LGCL "
+                                    f"A–Z terms ({share:.0%}).")
     else:
-        kind, message = Kind.WARNING, f"The A–Z covers only {share:.0%} of the LGCL A–Z terms."
+        kind, message = Kind.WARNING, (f"The A–Z covers only {len(covered)} of the "
+                                       f"{len(wanted)} LGCL A–Z terms ({share:.0%}).")
     missing = sorted((wanted[i] for i in wanted.keys() - covered), key=str.casefold)
     return ctx.finding(
         META, kind, message, g.index.url, check="lgcl-coverage", taxonomy=tax.key,
