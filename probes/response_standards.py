@@ -80,7 +80,9 @@ META = ProbeMeta(
 
 _PREFILTER = ("mail", "electronic", "web form", "webform", "online enquir")
 _TIME_HINT = ("within", "same day", "same working day", "end of the")
-_ADDRESS = re.compile(r"\S+@\S+")
+# Email addresses and invitations to write ("email us at …", "E-mail:") are contact details,
+# not a statement about answering email.
+_ADDRESS = re.compile(r"\S+@\S+|\be-?mail(?:\s+us)?\s*(?:at|on|:)", re.IGNORECASE)
 _EMAIL = re.compile(r"\be-?mails?\b|\belectronic(?:ally)?\s+(?:mail|enquir\w*|communications?)\b"
                     r"|\bonline\s+enquir\w*|\bweb\s?forms?\b|\bemailed\b", re.IGNORECASE)
 _ACK = re.compile(r"\backnowledg\w*|\bconfirm\w*\s+(?:that\s+)?(?:we\s+have\s+)?(?:safe\s+)?"

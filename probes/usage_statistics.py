@@ -100,8 +100,9 @@ _PAGE_PREFILTER = ("impression", "page view", "pageview", "page-view", "pages vi
                    "sessions", "hits")
 _WEB = re.compile(r"\bweb\s?sites?\b|\bweb\b|\b(?:the|our|this)\s+site\b|\bonline\b|"
                   r"\binternet\b|\bportal\b|\bweb\s?pages?\b", re.IGNORECASE)
-_VENUE = re.compile(r"\b(?:visitors?|visits?)\s+(?:to|at|in)\s+(?:the\s+|our\s+)?(?!web|site|"
-                    r"online|internet|portal)([a-z]+)", re.IGNORECASE)
+_VENUE = re.compile(r"\b(?:visitors?|visits?)\s+(?:to|at|in)\s+(?!(?:the\s+|our\s+|this\s+)?"
+                    r"(?:web|site|online|internet|portal|pages?))(?:the\s+|our\s+)?([a-z]+)",
+                    re.IGNORECASE)
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|m|thousand|k)\b)?"
 _DEFINITIONS = re.compile(r"\bIFABC\b|\bABCe?\b|industry[\s-]+(?:standard|audit)|"
                           r"audit(?:ed)?\s+definitions?", re.IGNORECASE)
@@ -178,19 +179,18 @@ def _sentence(sentence: str, context: str, series: dict[str, dict[str, Any]]) ->
                 continue
             before = sentence[max(0, m.start() - 40):m.start()]
             after = sentence[m.end():m.end() + 40]
-            nm = re.search(_NUMBER + r"\s+(?:[a-z-]+\s+){0,2}$", before, re.IGNORECASE)
-            text = nm.group(0) if nm else None
-            if text is None:
-                am = re.match(r"\s*(?:of|:|was|were|totalled|reached|numbered|=)\s*" + _NUMBER,
-                              after, re.IGNORECASE)
-                text = am.group(0).split(maxsplit=1)[-1] if am else None
-            if text is None:
+            num = re.search(_NUMBER + r"\s+(?:[a-z-]+\s+){0,2}$", before, re.IGNORECASE)
+            if num is None:
+                num = re.match(r"\s*(?:(?:for|in|during)\s+[\w/ ]{1,25}?\s+)?"
+                               r"(?:of|:|was|were|totalled|reached|numbered|=)\s*" + _NUMBER,
+                               after, re.IGNORECASE)
+            if num is None:
                 continue
-            lead = re.search(_NUMBER, text)
-            value = parse_number(lead.group(0)) if lead else None
+            raw, unit = num.group(1), num.group(2)
+            value = parse_number(f"{raw} {unit}" if unit else raw)
             if value is None or not _plausible(value):
                 continue
-            if period is None and 1990 <= value <= 2030 and "," not in text:
+            if period is None and 1990 <= value <= 2030 and "," not in raw:
                 continue
             _add(series, metric, m.group(0), period, value, "text")
 
