@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -211,9 +211,8 @@ class FormInfo:
     @property
     def fingerprint(self) -> str:
         """Same method, action and field names = the same form, whatever page carries it."""
-        names = sorted({f.name for f in self.fields} | {n for n, _ in self.hidden})
-        key = "|".join([self.method, self.action, *names])
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+        return _fingerprint(self.method, self.action,
+                            {f.name for f in self.fields} | {n for n, _ in self.hidden})
 
     @property
     def page_https(self) -> bool:
@@ -429,11 +428,8 @@ def _classify(
 
 def _parse_form(page: Page, index: int, form: lxml.html.HtmlElement,
                 labels: Mapping[str, str], page_captcha: tuple[str, ...]) -> FormInfo:
-    method = (form.get("method") or "get").strip().upper()
-    method = method if method in ("GET", "POST") else "GET"
+    method, action = _method_action(page, form)
     raw = form.get("action")
-    absolute = urljoin(page.base_url, raw.strip()) if raw and raw.strip() else page.final_url
-    action = urldefrag(absolute)[0]
     fields: list[FormField] = []
     hidden: list[tuple[str, str]] = []
     submits: list[str] = []
@@ -495,14 +491,40 @@ def _parse_form(page: Page, index: int, form: lxml.html.HtmlElement,
     )
 
 
-def extract_forms(page: Page) -> list[FormInfo]:
-    """Every form on ``page`` (shares the page's one lxml parse)."""
-    forms = list(page.tree.iter("form"))
+def _fingerprint(method: str, action: str, names: Iterable[str]) -> str:
+    key = "|".join([method, action, *sorted(set(names))])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _method_action(page: Page, form: lxml.html.HtmlElement) -> tuple[str, str]:
+    method = (form.get("method") or "get").strip().upper()
+    raw = form.get("action")
+    absolute = urljoin(page.base_url, raw.strip()) if raw and raw.strip() else page.final_url
+    return (method if method in ("GET", "POST") else "GET"), urldefrag(absolute)[0]
+
+
+def _quick_fingerprint(page: Page, form: lxml.html.HtmlElement) -> str:
+    """:attr:`FormInfo.fingerprint` without parsing labels, headings or wording."""
+    names = set()
+    for el in _controls(form, page.tree):
+        tag = str(el.tag)
+        kind = (el.get("type") or "").strip().lower()
+        name = (el.get("name") or "").strip()
+        if name and tag != "button" and not (tag == "input" and kind in _BUTTON_TYPES):
+            names.add(name)
+    return _fingerprint(*_method_action(page, form), names)
+
+
+def extract_forms(page: Page, skip: Container[str] = ()) -> list[FormInfo]:
+    """Every form on ``page`` (shares the page's one lxml parse), except those whose
+    fingerprint is in ``skip``."""
+    forms = [(i, f) for i, f in enumerate(page.tree.iter("form"))
+             if not skip or _quick_fingerprint(page, f) not in skip]
     if not forms:
         return []
     labels = _labels(page.tree)
     page_captcha = _page_captcha(page.tree)
-    return [_parse_form(page, i, form, labels, page_captcha) for i, form in enumerate(forms)]
+    return [_parse_form(page, i, form, labels, page_captcha) for i, form in forms]
 
 
 def owner_of(action: str, site_hosts: Iterable[str], partner_hosts: Mapping[str, str],
@@ -532,18 +554,23 @@ def _state(ctx: Context) -> dict[str, Any]:
 
 def evaluate(page: Page, ctx: Context) -> Iterator[Finding]:
     """One finding per form not seen on an earlier page (repeats are only counted)."""
-    forms = extract_forms(page)
-    if not forms:
+    elements = list(page.tree.iter("form"))
+    if not elements:
         return
     state = _state(ctx)
     state["pages_with_forms"] += 1
+    state["sightings"] += len(elements)
+    known: dict[str, dict[str, Any]] = state["forms"]
+    repeats = [fp for fp in (_quick_fingerprint(page, el) for el in elements) if fp in known]
+    for fp in repeats:
+        known[fp]["pages"] += 1
+    if len(repeats) == len(elements):
+        return
     hosts = ctx.site_hosts or page.site_hosts
-    for form in forms:
-        state["sightings"] += 1
+    for form in extract_forms(page, skip=frozenset(repeats)):
         fp = form.fingerprint
-        known = state["forms"].get(fp)
-        if known is not None:
-            known["pages"] += 1
+        if fp in known:  # the same form twice on one page
+            known[fp]["pages"] += 1
             continue
         owner, partner = owner_of(form.action, hosts, ctx.partner_hosts, page.final_url)
         detail = form.detail()

@@ -49,3 +49,28 @@ def test_every_fixture_has_expectations() -> None:
     assert CASES
     for case in CASES:
         assert (HERE / f"{case}.expected.json").exists(), case
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_quick_fingerprint_matches_the_full_one(case: str) -> None:
+    html = (HERE / f"{case}.html").read_text(encoding="utf-8")
+    page = Page("http://www.example.gov.uk/x", "http://www.example.gov.uk/x", 200, html)
+    full = [f.fingerprint for f in form_inventory.extract_forms(page)]
+    quick = [form_inventory._quick_fingerprint(page, el) for el in page.tree.iter("form")]
+    assert quick == full
+    assert form_inventory.extract_forms(page, skip=frozenset(quick)) == []
+
+
+def test_repeats_are_counted_not_reported() -> None:
+    html = (HERE / "contact-jadu.html").read_text(encoding="utf-8")
+    other = html.replace("/site/scripts/xforms_submit.php", "/other.php")
+    ctx = Context(site_hosts=frozenset({"www.midsuffolk.gov.uk"}))
+    a, b = "http://www.midsuffolk.gov.uk/a", "http://www.midsuffolk.gov.uk/b"
+    first = list(form_inventory.evaluate(Page(a, a, 200, html), ctx))
+    again = list(form_inventory.evaluate(Page(b, b, 200, other), ctx))
+    assert len(first) == 2 and len(again) == 1 and again[0].detail["category"] == "enquiry"
+    summary = next(iter(form_inventory.finalize(ctx)))
+    assert summary.detail["sightings"] == 4 and summary.detail["forms"] == 3
+    search = next(f for f in summary.detail["form_list"] if f["category"] == "search")
+    assert search["pages"] == 2
+    assert summary.detail["by_category"]["enquiry"] == 2
