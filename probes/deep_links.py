@@ -241,7 +241,7 @@ def _judge(rec: LinkRec, ctx: Context, sample: int) -> tuple[Judged, Finding]:
     else:
         problem = verdict.cls
     council = rec.owner.council or rec.owner.host
-    name = found.term if found else (rec.texts[0] if rec.texts else rec.url)
+    name = split_annotations(rec.texts[0])[0] if rec.texts else rec.url
     if to_council and problem is None:
         kind, message = Kind.INFO, f"Link to {council}'s home page, named as the council."
     elif problem is None:
