@@ -233,10 +233,12 @@ def run(
                       reason="bad-options"))
         return out
     mailbox_error = None
-    try:
-        reader = reader_for(profile.mailbox, mailbox)
-    except MailboxError as exc:
-        reader, mailbox_error = None, str(exc)
+    reader: MailboxReader | None = None
+    if profile.mailbox is not None:  # without an address, no email can be attributed
+        try:
+            reader = reader_for(profile.mailbox, mailbox)
+        except MailboxError as exc:
+            mailbox_error = str(exc)
     already: dict[str, int] = {}
     for f in store.findings(run_id, META.id):
         if f.detail.get("check") == "submission":
@@ -297,7 +299,8 @@ def run(
             if not tried:
                 continue
             findings, case = _assess(allowed, prepared, tried, reader is not None,
-                                     mailbox_error, submitter, settings, run_id)
+                                     mailbox_error, submitter, settings, run_id,
+                                     profile.mailbox.address if profile.mailbox else None)
             emit(*findings)
             cases[case] = cases.get(case, 0) + 1
     kind = Kind.INFO if submitted else Kind.NOT_ASSESSED
@@ -343,7 +346,8 @@ def _wait_email(reader: MailboxReader, address: str, t: _Tried, mail: _MailState
     try:
         return _wait_for_message(
             reader, to=address, since=t.sub.submitted_at, timeout=settings.email_wait,
-            exclude=mail.claimed, prefer=prefer, accept=accept)
+            exclude=mail.claimed, prefer=prefer, accept=accept,
+            poll_interval=float(getattr(reader, "poll_interval", 1.0)))
     except MailboxError as exc:
         mail.errors.append(str(exc))
         return None
@@ -351,7 +355,7 @@ def _wait_email(reader: MailboxReader, address: str, t: _Tried, mail: _MailState
 
 def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], has_mailbox: bool,
             mailbox_error: str | None, submitter: Submitter, settings: _Settings,
-            run_id: int) -> tuple[list[Finding], str]:
+            run_id: int, address: str | None) -> tuple[list[Finding], str]:
     """The per-form findings (one per R28/R29 checklist line observed) and its case."""
     page = prepared.page_url
     action = allowed.action
@@ -359,8 +363,10 @@ def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], has_m
     ok = [t for t in tried if t.ok]
     emails = [t for t in tried if t.email is not None]
     rejected = [t for t in ok if t.email is None and _rejected(t, action)]
+    in_payload = None if address is None else address in allowed.payload.values()
     base: dict[str, Any] = {"action": action, "form_page": page,
-                            "category": prepared.live.category}
+                            "category": prepared.live.category,
+                            "mailbox_address_in_payload": in_payload}
     evidence = _evidence(tried, limit)
     out: list[Finding] = []
 
@@ -470,8 +476,10 @@ def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], has_m
                                 check="email-acknowledgement", emails_received=len(received),
                                 emails_with_reference=len(with_ref), **base, **email_ev))
         else:
+            hint = ("" if in_payload else " The payload does not give the mailbox address "
+                    f"{address}: check the profile.")
             out.append(_finding(Kind.WARNING, f"{len(received)} of {len(tried)} acknowledgement "
-                                f"emails arrived within {settings.email_wait:g} s.", page,
+                                f"emails arrived within {settings.email_wait:g} s.{hint}", page,
                                 ("R28",), check="email-acknowledgement",
                                 emails_received=len(received),
                                 emails_with_reference=len(with_ref), **base, **email_ev))

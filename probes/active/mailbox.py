@@ -183,6 +183,8 @@ class SmtpSink:
     port (or ``port``); refuses to listen on anything but a loopback address.
     """
 
+    poll_interval = 0.05  # seconds between looks while waiting for a message
+
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         if not ipaddress.ip_address(host).is_loopback:
             raise MailboxError(f"the SMTP sink only listens on loopback, not {host}")
@@ -286,6 +288,8 @@ class ImapReader:
     ``imaplib.IMAP4_SSL(host, port)`` (plain ``IMAP4`` when ``ssl`` is false, e.g. a loopback
     test server).
     """
+
+    poll_interval = 15.0  # each look is a new connection: do not hammer the server
 
     def __init__(self, host: str, port: int, username: str, password: str, *,
                  folder: str = "INBOX", ssl: bool = True, timeout: float = 30.0,
