@@ -217,10 +217,7 @@ class MetaTag:
     value: str | None  # content=, None when the tag has no content attribute
     value_attr: str  # "content", or where the value sits instead ("value", "type"), or ""
     odd_attrs: tuple[str, ...]  # attributes that are neither known nor expected
-
-    @property
-    def text(self) -> str:
-        return (self.value or "").strip()
+    text: str = ""  # the value stripped ("" when absent)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -265,7 +262,7 @@ def read_metadata(page: Page) -> tuple[list[MetaTag], dict[str, str], list[str]]
                     break
         odd = tuple(sorted(k for k in attrs if k not in _KNOWN_ATTRS))
         metas.append(MetaTag(raw_name.strip(), prefix, element, refinement, scheme, value,
-                             value_attr, odd))
+                             value_attr, odd, (value or "").strip()))
     links: dict[str, str] = {}
     for el in root.iter("link"):
         rel = (el.get("rel") or "").strip().lower()
@@ -371,6 +368,11 @@ def _lgil_index() -> Mapping[str, int]:
 _LISTS: dict[str, Callable[[], Taxonomy]] = {"LGCL": lgcl, "IPSV": ipsv, "GCL": gcl}
 
 
+def _differs(name: str, term: str) -> str | None:
+    """``name`` when it is spelt differently from ``term`` (beyond case and punctuation)."""
+    return None if normalise_label(name) == normalise_label(term) else name
+
+
 @functools.lru_cache(maxsize=16384)
 def check_term(scheme: str, term: str) -> tuple[str, str | None, tuple[str, ...]]:
     """(status, preferred term, lists the term is found in) for a subject term.
@@ -385,7 +387,7 @@ def check_term(scheme: str, term: str) -> tuple[str, str | None, tuple[str, ...]
         if hit is None:
             return "unknown", None, found
         if hit.preferred:
-            return "preferred", hit.name, found
+            return "preferred", _differs(hit.name, term), found
         return "lead-in", tax.preferred_for(hit).name, found
     if scheme == "LGSL":
         ids, names = _lgsl_index()
@@ -402,7 +404,7 @@ def check_term(scheme: str, term: str) -> tuple[str, str | None, tuple[str, ...]
         for load in _LISTS.values():
             hit = load().lookup(term)
             if hit is not None and hit.preferred:
-                return "preferred", hit.name, found
+                return "preferred", _differs(hit.name, term), found
         if found:
             tax = _LISTS[found[0]]()
             hit = tax.lookup(term)
@@ -578,7 +580,7 @@ def assess(page: Page) -> Assessment:
             status, preferred, found = check_term(key, term)
             entry: dict[str, Any] = {"name": tag.name, "scheme": tag.scheme, "term": term,
                                      "status": status}
-            if preferred and normalise_label(preferred) != normalise_label(term):
+            if preferred and (status == "lead-in" or preferred != term):
                 entry["preferred"] = preferred
             if (found and status in ("unknown", "not-checked")) or not key:
                 entry["found_in"] = list(found)
