@@ -140,6 +140,10 @@ NON_SERVICE_WORDS = frozenset({
     "officer", "committee", "meeting", "contact", "telephone", "phone", "plant", "walk",
     "footpath", "village", "town", "attraction", "recipe", "archive", "record",
 })
+LIST_ENTRIES = 10
+LIST_MATCH_RATIO = 0.3
+"""An A–Z page without letter links or headings still counts when it lists at least this
+many entries, this share of them matching LGCL/LGSL terms."""
 PEOPLE = re.compile(r"^(councillor|cllr\.?|county councillor|alderman|mr|mrs|ms|dr)\b", re.I)
 
 
@@ -194,9 +198,13 @@ def _opt(ctx: Context, key: str) -> float:
 # Page scope
 
 
+_AFTER_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#]*(.*)$", re.I | re.S)
+
+
 def _target(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + ("?" + parts.query if parts.query else "")
+    """Path, query and fragment of an absolute URL (cheaper than urlsplit, called per page)."""
+    m = _AFTER_HOST.search(url)
+    return m.group(1) if m else ""
 
 
 def _page_letter(url: str) -> str | None:
@@ -223,11 +231,17 @@ def evaluate(page: Page, ctx: Context) -> list[Finding]:
         found_by.append("link-text")
     if any(u in st.letter_urls for u in urls):
         found_by.append("letter-link")
-    heading = _first_heading(page.tree)
-    if AZ_TEXT.search(page.title) or AZ_TEXT.search(heading):
+    heading: str | None = None
+    if AZ_TEXT.search(page.title):
         found_by.append("title")
+    else:
+        heading = _first_heading(page.tree)
+        if AZ_TEXT.search(heading):
+            found_by.append("title")
     if not found_by:
         return []
+    if heading is None:
+        heading = _first_heading(page.tree)
     record = _read(page, urls, heading, tuple(found_by))
     st.pages[page.final_url] = record
     st.letter_urls.update(record.letter_links.values())
@@ -323,6 +337,10 @@ def _read(page: Page, urls: tuple[str, ...], heading: str, found_by: tuple[str, 
     if body is None:
         return record
     root = _content_root(tree)
+    for node in root.iter("h2", "h3", "h4", "dt"):
+        text = " ".join(node.text_content().split())
+        if len(text) == 1 and text.isalpha() and text.upper() not in record.anchor_letters:
+            record.anchor_letters.append(text.upper())  # a one-page A–Z's letter headings
     for a in body.iter("a", "area"):
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
@@ -385,7 +403,7 @@ class Group:
 
     @property
     def one_page(self) -> bool:
-        return len(self.pages) == 1 and bool(self.pages[0].anchor_letters)
+        return len(self.pages) == 1
 
 
 def _subject_of(texts: Iterable[str]) -> tuple[str, str, str]:
@@ -460,7 +478,8 @@ def _build_group(pages: list[AzPage], st: State) -> Group:
 def _near_miss_reason(group: Group, ctx: Context) -> str | None:
     if group.subject not in ("services", "unspecified"):
         return f"titled as an A–Z of '{group.subject_words}', not of services"
-    if len(group.letters) < _opt(ctx, "min_letters"):
+    if len(group.letters) < _opt(ctx, "min_letters") and not (
+            len(group.entries) >= LIST_ENTRIES and group.match_ratio >= LIST_MATCH_RATIO):
         return "no letter index (reads 'A to Z' but is not an A–Z list)"
     people = sum(1 for e in group.entries if PEOPLE.match(e.text))
     if group.entries and people * 2 >= len(group.entries):
