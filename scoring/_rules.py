@@ -123,7 +123,7 @@ class OutcomeRule(_Strict):
         reqs = list(self.require)
         if DEEP_LINKS in probes and all(r.probe != DEEP_LINKS for r in reqs):
             reqs.append(Requirement(probe=DEEP_LINKS, label="deep link to the partner council",
-                                    absent_ok=True))
+                                    where={"check": "partner-services"}, absent_ok=True))
         return tuple(reqs)
 
 

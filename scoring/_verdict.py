@@ -92,8 +92,11 @@ class _Judged:
     finding: Finding
     kind: str  # pass | warning | fail | unverified
     via_partner: bool = False
-    link: dict[str, Any] | None = None
+    links: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None
+
+
+_NO_FINDING = Finding("", (), Kind.INFO, "")
 
 
 def _first_str(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
@@ -104,8 +107,21 @@ def _first_str(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def partner_link(f: Finding) -> tuple[str | None, str | None] | None:
-    """(target URL, partner name) when ``f`` rests on a partner deep link, else None."""
+@dataclass(frozen=True)
+class PartnerLink:
+    """A deep link a finding rests on: target, owning council and the page carrying it."""
+
+    url: str | None
+    partner: str | None
+    page: str | None
+
+
+def partner_links(f: Finding) -> list[PartnerLink] | None:
+    """The partner deep links ``f`` rests on (None when it rests on none).
+
+    Read from ``via_partner`` (a council name, a URL or a mapping), the presence probes'
+    ``partner_links`` ([{url, council, page, deep}]) and ``target_url``/``partner`` (deep-links).
+    """
     d = f.detail
     via = d.get("via_partner")
     if not via and f.probe_id != DEEP_LINKS:
@@ -113,14 +129,22 @@ def partner_link(f: Finding) -> tuple[str | None, str | None] | None:
     url = partner = None
     if isinstance(via, Mapping):
         url, partner = _first_str(via, _URL_KEYS), _first_str(via, _PARTNER_KEYS)
+    elif isinstance(via, str) and via.startswith(("http://", "https://")):
+        url = via
     elif isinstance(via, str):
-        if via.startswith(("http://", "https://")):
-            url = via
-        else:
-            partner = via
-    url = url or _first_str(d, _URL_KEYS)
-    partner = partner or _first_str(d, _PARTNER_KEYS)
-    return url, partner
+        partner = via
+    out: list[PartnerLink] = []
+    for entry in d.get("partner_links") or ():
+        if not isinstance(entry, Mapping) or not entry.get("deep", True):
+            continue
+        council = entry.get("council")
+        if partner is None or council in (None, partner):
+            out.append(PartnerLink(_first_str(entry, _URL_KEYS), council or partner,
+                                   _first_str(entry, ("page", "source")) or f.page_url))
+    if url or not out:
+        url = url or _first_str(d, _URL_KEYS)
+        out.insert(0, PartnerLink(url, partner or _first_str(d, _PARTNER_KEYS), f.page_url))
+    return out
 
 
 def _host(url: str) -> str:
@@ -133,33 +157,37 @@ def _host(url: str) -> str:
     return f"{host}:{port}" if port else host
 
 
-def _judge(f: Finding, req: Requirement, inp: Inputs) -> _Judged:
-    kind = f.kind.value
-    link = partner_link(f)
-    if link is None:
-        return _Judged(f, kind)
-    url, partner = link
-    check = inp.links.get(url) if url else None
-    partner = partner or (check.owner if check else None)
-    partner = partner or (inp.partner_hosts.get(_host(url)) if url else None)
+def _judge_link(link: PartnerLink, req: Requirement, inp: Inputs) -> _Judged:
+    check = inp.links.get(link.url) if link.url else None
+    partner = link.partner or (check.owner if check else None)
+    partner = partner or (inp.partner_hosts.get(_host(link.url)) if link.url else None)
     partner = partner or "the partner council"
-    evidence = ev.link_check(check, partner=partner, linking_page=f.page_url) if check else None
-    if kind != "pass":
-        return _Judged(f, kind, link=evidence)
-    values = {"label": req.name, "partner": partner, "url": url or "(no URL given)"}
+    evidence = ev.link_check(check, partner=partner, linking_page=link.page) if check else None
+    values = {"label": req.name, "partner": partner, "url": link.url or "(no URL given)"}
     verdict = check.verdict if check else ""
     summary = check.summary if check else ""
     if verdict in inp.verdicts.working:
-        reason = message("reasons", "partner_working", verdict=verdict, **values)
-        return _Judged(f, "pass", True, evidence, reason)
-    if verdict in inp.verdicts.failing:
-        reason = message("reasons", "partner_failing", verdict=verdict, summary=summary, **values)
-        return _Judged(f, "fail", True, evidence, reason)
-    if verdict in inp.verdicts.check_by_hand:
-        reason = message("reasons", "partner_by_hand", verdict=verdict, summary=summary, **values)
-        return _Judged(f, "warning", True, evidence, reason)
-    reason = message("reasons", "partner_unverified", **values)
-    return _Judged(f, "unverified", True, evidence, reason)
+        kind, key = "pass", "partner_working"
+    elif verdict in inp.verdicts.failing:
+        kind, key = "fail", "partner_failing"
+    elif verdict in inp.verdicts.check_by_hand:
+        kind, key = "warning", "partner_by_hand"
+    else:
+        kind, key = "unverified", "partner_unverified"
+    reason = message("reasons", key, verdict=verdict, summary=summary, **values)
+    return _Judged(_NO_FINDING, kind, True, [evidence] if evidence else [], reason)
+
+
+def _judge(f: Finding, req: Requirement, inp: Inputs) -> _Judged:
+    links = partner_links(f)
+    if links is None:
+        return _Judged(f, f.kind.value)
+    judged = [_judge_link(link, req, inp) for link in links]
+    evidence = [e for j in judged for e in j.links]
+    if f.kind is not Kind.PASS:
+        return _Judged(f, f.kind.value, links=evidence)
+    best = max(judged, key=lambda j: _RANK[j.kind])
+    return _Judged(f, best.kind, True, evidence, best.reason)
 
 
 def _not_assessed(
@@ -288,8 +316,8 @@ def _link_evidence(judged: list[_Judged], kind: str) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out: list[dict[str, Any]] = []
     for j in sorted(judged, key=lambda j: j.kind != kind):
-        if j.link is None or j.link["url"] in seen:
-            continue
-        seen.add(j.link["url"])
-        out.append(j.link)
+        for link in j.links:
+            if link["url"] not in seen:
+                seen.add(link["url"])
+                out.append(link)
     return out[:MAX_LINKS]

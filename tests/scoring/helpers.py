@@ -48,4 +48,5 @@ def check(url: str, verdict: str = "ok", **extra: Any) -> LinkCheckRecord:
     return LinkCheckRecord(url=url, verdict=verdict, status=200 if verdict == "ok" else 404,
                            summary=extra.pop("summary", f"{verdict} summary"),
                            fix=extra.pop("fix", ""), owner=extra.pop("owner", None),
-                           checked_at=datetime(2005, 12, 1, tzinfo=UTC), **extra)
+                           checked_at=extra.pop("checked_at", datetime(2005, 12, 1, tzinfo=UTC)),
+                           **extra)

@@ -119,10 +119,34 @@ def test_link_lookup_ignores_fragment_and_trailing_slash() -> None:
 
 
 def test_deep_links_probe_alone_meets_it_for_a_non_provider() -> None:
-    f = finding("deep-links", "R17", page="http://county/benefits", target=ADMISSIONS,
-                partner="Mid Suffolk District Council")
-    r = run([f], profile("county"), [check(ADMISSIONS, "ok")])["R17"]
+    # deep-links' per-outcome summary names its first working link (target_url, partner)
+    f = finding("deep-links", "R17", "pass", None, check="partner-services",
+                target_url=ADMISSIONS, partner="Mid Suffolk District Council")
+    per_link = finding("deep-links", ("R3", "R17"), "fail", "http://county/x", check="link",
+                       target_url=ADMISSIONS + "x", partner="Mid Suffolk District Council")
+    r = run([f, per_link], profile("county"), [check(ADMISSIONS, "ok")])["R17"]
     assert r.status == Status.MET_VIA_PARTNER
+    assert "deep link to the partner council: met by a deep link" in " ".join(r.reasons)
+
+
+def test_presence_probe_partner_links_are_checked() -> None:
+    # the presence engine's shape: via_partner = council name, the links in partner_links
+    detail: dict[str, Any] = {
+        "via_partner": "Suffolk County Council", "tier_provides": False,
+        "partner_links": [
+            {"url": f"{COUNTY}/", "council": "Suffolk County Council", "page": "p1",
+             "deep": False},
+            {"url": ADMISSIONS, "council": "Suffolk County Council", "page": "p2",
+             "deep": True},
+        ],
+    }
+    f = finding("school-admissions", "R1", "pass", None, **detail)
+    r = run([f], profile("district"), [check(ADMISSIONS, "ok")])["R1"]
+    assert r.status == Status.MET_VIA_PARTNER
+    link = evidence_of(r, "link-check")[0]
+    assert link["url"] == ADMISSIONS and link["data"]["linking_page"] == "p2"
+    broken = run([f], profile("district"), [check(ADMISSIONS, "broken")])["R1"]
+    assert broken.status == Status.NOT_MET
 
 
 def test_the_provider_is_judged_on_its_own_service() -> None:
