@@ -303,7 +303,7 @@ def load_rules_deep_links() -> Any:
 
 def test_r29_depends_on_r28() -> None:
     standards = finding("response-standards", "R29")
-    r29 = run([standards, finding("form-acknowledgement", ("R28", "R29"), "fail")])["R29"]
+    r29 = run([standards, finding("form-acknowledgement", "R28", "fail", check="form")])["R29"]
     assert r29.status == Status.PARTLY_MET
     assert any("R28 must be met first" in reason for reason in r29.reasons)
     dep = evidence_of(r29, "dependency")[0]
