@@ -39,8 +39,9 @@ wizard or a file upload are not supported.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -67,6 +68,8 @@ from probes.base import Page, ProbeMeta
 from probes.form_inventory import extract_forms
 
 __all__ = ["CASES", "META", "OPTIONS", "run"]
+
+log = logging.getLogger(__name__)
 
 META = ProbeMeta(
     id="form-acknowledgement",
@@ -143,8 +146,12 @@ class _Tried:
 
 @dataclass
 class _MailState:
-    """Run-wide: emails already attributed, and every reference and marker seen so far."""
+    """Run-wide mail state: the reader, the emails already attributed, and every reference
+    and marker seen so far."""
 
+    reader: MailboxReader | None = None
+    address: str | None = None
+    error: str | None = None  # why the mailbox cannot be read
     claimed: set[str] = field(default_factory=set)
     refs: dict[str, str] = field(default_factory=dict)  # reference -> form action
     markers: set[str] = field(default_factory=set)
@@ -232,22 +239,22 @@ def run(
         emit(_summary(Kind.NOT_ASSESSED, f"The form acknowledgement options are invalid: {exc}",
                       reason="bad-options"))
         return out
-    mailbox_error = None
-    reader: MailboxReader | None = None
+    mail = _MailState()
     if profile.mailbox is not None:  # without an address, no email can be attributed
         try:
-            reader = reader_for(profile.mailbox, mailbox)
+            mail.reader = reader_for(profile.mailbox, mailbox)
         except MailboxError as exc:
-            mailbox_error = str(exc)
+            mail.error = str(exc)
+        if mail.reader is None and mail.error is None:
+            mail.error = ("the profile's mailbox is an SMTP sink, but no running sink was "
+                          "handed to the probe")
+        mail.address = profile.mailbox.address
     already: dict[str, int] = {}
     for f in store.findings(run_id, META.id):
         if f.detail.get("check") == "submission":
             action = str(f.detail.get("action"))
             already[action] = already.get(action, 0) + 1
     cases: dict[str, int] = {}
-    refusals: dict[str, int] = {}
-    mail = _MailState()
-    submitted = 0
     seen: set[str] = set()
     kwargs: dict[str, Any] = {"transport": transport, "interval": settings.interval}
     if resolve is not None:
@@ -257,64 +264,78 @@ def run(
             if allowed.action in seen:
                 continue  # listed twice: the first entry rules, the budget is per action
             seen.add(allowed.action)
-            prepared = submitter.prepare(allowed, inventory)
-            if isinstance(prepared, Refusal):
-                emit(_refused(prepared))
-                refusals[prepared.reason] = refusals.get(prepared.reason, 0) + 1
-                cases["refused"] = cases.get("refused", 0) + 1
-                continue
-            n = submitter.remaining(allowed.action)
-            if n <= 0:
-                refusal = Refusal(allowed.action, prepared.page_url, "budget-spent",
-                                  "Not submitted again: this run already used the form's "
-                                  f"max_submissions ({allowed.max_submissions}).")
-                emit(_refused(refusal))
-                refusals["budget-spent"] = refusals.get("budget-spent", 0) + 1
-                continue
-            tried: list[_Tried] = []
-            for k in range(1, n + 1):
-                result = submitter.submit(prepared, k, n)
-                if isinstance(result, Refusal):
-                    emit(_refused(result))
-                    break
-                submitted += 1
-                emit(_finding(
-                    Kind.INFO, f"Test submission {k} of {n} to {allowed.action} at "
-                    f"{result.submitted_at:%Y-%m-%d %H:%M:%S} UTC (marked "
-                    f"{allowed.test_marker_field!r}); the council may delete it.",
-                    prepared.page_url, outcomes=(), **result.log(run_id)))
-                t = _Tried(result)
-                if t.ok:
-                    t.page_refs = settings.extractor.find(result.text)
-                failed = not t.ok or _rejected(t, allowed.action)
-                if reader is not None and profile.mailbox is not None and not failed:
-                    t.email = _wait_email(reader, profile.mailbox.address, t, mail, settings)
-                    if t.email is not None:
-                        t.email_refs = settings.extractor.find(
-                            f"{t.email.subject}\n{t.email.text}")
-                mail.add(t)
-                tried.append(t)
-                if failed:
-                    break  # the same payload would fail again: spend no more submissions
-            if not tried:
-                continue
-            findings, case = _assess(allowed, prepared, tried, reader is not None,
-                                     mailbox_error, submitter, settings, run_id,
-                                     profile.mailbox.address if profile.mailbox else None)
-            emit(*findings)
-            cases[case] = cases.get(case, 0) + 1
-    kind = Kind.INFO if submitted else Kind.NOT_ASSESSED
+            try:
+                case = _one_form(allowed, inventory, submitter, settings, mail, run_id, emit)
+            except Exception as exc:  # one broken form must not cost the others
+                log.warning("form-acknowledgement failed on %s: %s", allowed.action, exc)
+                emit(_finding(Kind.NOT_ASSESSED, "The check could not run on this form "
+                              f"({type(exc).__name__}: {exc}).", allowed.page, check="error",
+                              action=allowed.action, error=repr(exc)[:500]))
+                case = "not-assessed"
+            if case is not None:
+                cases[case] = cases.get(case, 0) + 1
+    submitted = sum(1 for f in out if f.detail.get("check") == "submission")
+    refusals: dict[str, int] = {}
+    for f in out:
+        if f.detail.get("check") == "refused":
+            reason = str(f.detail.get("reason"))
+            refusals[reason] = refusals.get(reason, 0) + 1
     emit(_summary(
-        kind, f"{submitted} test submissions to {len(seen)} listed forms; "
+        Kind.INFO if submitted else Kind.NOT_ASSESSED,
+        f"{submitted} test submissions to {len(seen)} listed forms; "
         + (", ".join(f"{n} {c}" for c, n in sorted(cases.items())) or "no results"),
         reason=None if submitted else "nothing-submitted", forms_listed=len(seen),
         submissions=submitted, cases=cases, refusals=refusals,
         mailbox=profile.mailbox.kind if profile.mailbox else None,
-        mailbox_read=reader is not None,
-        mailbox_error=mailbox_error or (mail.errors[-1] if mail.errors else None),
+        mailbox_read=mail.reader is not None,
+        mailbox_error=mail.error or (mail.errors[-1] if mail.errors else None),
         email_wait_seconds=settings.email_wait, ignored_options=settings.ignored,
         untested_enquiry_forms=untested, inventory_forms=len(inventory)))
     return out
+
+
+def _one_form(allowed: AllowedForm, inventory: list[InventoryForm], submitter: Submitter,
+              settings: _Settings, mail: _MailState, run_id: int,
+              emit: Callable[..., None]) -> str | None:
+    """Check, submit and assess one listed form; its case (``None``: nothing to count)."""
+    prepared = submitter.prepare(allowed, inventory)
+    if isinstance(prepared, Refusal):
+        emit(_refused(prepared))
+        return "refused"
+    n = submitter.remaining(allowed.action)
+    if n <= 0:
+        emit(_refused(Refusal(allowed.action, prepared.page_url, "budget-spent",
+                              "Not submitted again: this run already used the form's "
+                              f"max_submissions ({allowed.max_submissions}).")))
+        return None
+    tried: list[_Tried] = []
+    for k in range(1, n + 1):
+        result = submitter.submit(prepared, k, n)
+        if isinstance(result, Refusal):
+            emit(_refused(result))
+            break
+        emit(_finding(
+            Kind.INFO, f"Test submission {k} of {n} to {allowed.action} at "
+            f"{result.submitted_at:%Y-%m-%d %H:%M:%S} UTC (marked "
+            f"{allowed.test_marker_field!r}); the council may delete it.",
+            prepared.page_url, outcomes=(), **result.log(run_id)))
+        t = _Tried(result)
+        if t.ok:
+            t.page_refs = settings.extractor.find(result.text)
+        failed = not t.ok or _rejected(t, allowed.action)
+        if mail.reader is not None and mail.address and not failed:
+            t.email = _wait_email(mail.reader, mail.address, t, mail, settings)
+            if t.email is not None:
+                t.email_refs = settings.extractor.find(f"{t.email.subject}\n{t.email.text}")
+        mail.add(t)
+        tried.append(t)
+        if failed:
+            break  # the same payload would fail again: spend no more submissions
+    if not tried:
+        return None
+    findings, case = _assess(allowed, prepared, tried, mail, submitter, settings, run_id)
+    emit(*findings)
+    return case
 
 
 def _summary(kind: Kind, message: str, **detail: Any) -> Finding:
@@ -353,10 +374,11 @@ def _wait_email(reader: MailboxReader, address: str, t: _Tried, mail: _MailState
         return None
 
 
-def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], has_mailbox: bool,
-            mailbox_error: str | None, submitter: Submitter, settings: _Settings,
-            run_id: int, address: str | None) -> tuple[list[Finding], str]:
+def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], mail: _MailState,
+            submitter: Submitter, settings: _Settings, run_id: int
+            ) -> tuple[list[Finding], str]:
     """The per-form findings (one per R28/R29 checklist line observed) and its case."""
+    has_mailbox, mailbox_error, address = mail.reader is not None, mail.error, mail.address
     page = prepared.page_url
     action = allowed.action
     limit = settings.evidence_chars

@@ -364,7 +364,7 @@ class Submitter:
         except SubmissionRefused as exc:
             sub.error = f"{exc.reason}: {exc.message}"
             return sub
-        except httpx.HTTPError as exc:
+        except Exception as exc:  # logged as an attempt: it may have reached the server
             sub.error = f"{type(exc).__name__}: {exc}"
             return sub
         finally:

@@ -125,3 +125,18 @@ def test_rejected_payload_is_not_assessed_not_failed(mailed: RunningArea, sink: 
     assert checks["form"].detail["case"] == "not-assessed"
     logs = [f for f in findings if f.detail["check"] == "submission"]
     assert len(logs) == 1  # a refused payload is not sent again
+
+
+def test_sink_profile_without_the_sink_says_so(mailed: RunningArea, db: Store) -> None:
+    data = mailed.profile("suffolk")
+    contact = next(f for f in data["forms"] if f["action"].endswith("/forms/contact/submit"))
+    profile = profile_from({**data, "forms": [contact]}, probe_options=FAST)
+    run_id, _ = inventory_run(db, profile)
+    findings = form_acknowledgement.run(profile, db, run_id)  # no mailbox= handed over
+    checks = _by_check(findings, contact["action"])
+    assert checks["email-acknowledgement"].kind is Kind.NOT_ASSESSED
+    assert checks["email-acknowledgement"].detail["reason"] == "mailbox-error"
+    assert "no running sink" in checks["email-acknowledgement"].message
+    assert checks["form"].detail["case"] == "unique-reference"  # the page still shows it
+    summary = findings[-1]
+    assert summary.detail["mailbox_read"] is False and "sink" in summary.detail["mailbox_error"]

@@ -250,3 +250,45 @@ def test_disabled_probe_does_nothing(fresh: RunningArea, db: Store, disabled: bo
     assert len(out) == 1 and out[0].kind is Kind.NOT_ASSESSED
     assert out[0].detail["reason"] == ("disabled" if disabled else "no-forms-listed")
     assert _posts(fresh) == {}
+
+
+def test_one_broken_form_does_not_stop_the_others(db: Store) -> None:
+    base = "https://www.example.gov.uk"
+    html = ('<h1>Contact us</h1><form method="post" action="{a}"><input name="name">'
+            '<input type="email" name="email"><textarea name="message"></textarea></form>')
+    pages = {f"{base}/gone/": html.format(a="/gone-send"),
+             f"{base}/broken/": html.format(a="/explode"),
+             f"{base}/contact/": html.format(a="/send")}
+    forms = [_listing(f"{base}/gone/", f"{base}/gone-send", "message"),
+             _listing(f"{base}/broken/", f"{base}/explode", "message"),
+             _listing(f"{base}/contact/", f"{base}/send", "message")]
+
+    class Exploding(_Site):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path in ("/explode", "/gone/"):
+                self.requests.append((request.method, str(request.url)))
+                raise RuntimeError(f"boom on {request.url.path}")
+            return super().__call__(request)
+
+    site = Exploding(pages)
+    data = {"name": "example", "council": "Example Council", "tier": "unitary",
+            "start_urls": [f"{base}/"], "forms": forms, "probe_options": FAST}
+    profile = profile_from(data)
+    ctx = context_for(profile)
+    run_id = db.start_run("example", "Example Council")
+    db.add_findings(run_id, [f for u, h in pages.items()
+                             for f in form_inventory.evaluate(Page(u, u, 200, h), ctx)])
+    out = form_acknowledgement.run(profile, db, run_id, transport=httpx.MockTransport(site),
+                                   resolve=lambda h, p: ["93.184.216.34"])
+    error = next(f for f in out if f.detail["check"] == "error")  # fetching the page failed
+    assert error.kind is Kind.NOT_ASSESSED and "boom on /gone/" in error.message
+    failed = [f for f in out if f.detail["check"] == "submission"
+              and f.detail["action"].endswith("/explode")]
+    assert len(failed) == 1 and "boom" in failed[0].detail["error"]  # logged, not retried
+    acknowledged = next(f for f in out if f.detail["check"] == "acknowledged"
+                        and f.detail["action"].endswith("/explode"))
+    assert acknowledged.detail["reason"] == "submission-failed"
+    form = next(f for f in out if f.detail["check"] == "form"
+                and f.detail["action"].endswith("/send"))
+    assert form.detail["case"] == "reused-reference"  # the mock answers X-123 every time
+    assert out[-1].detail["cases"] == {"not-assessed": 2, "reused-reference": 1}
