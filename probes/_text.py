@@ -30,8 +30,9 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from poaudit.councils import Council, council_for_host, find_council, normalise_host, partners_of
+from poaudit.councils import Council, council_for_host, find_council, partners_of
 from poaudit.taxonomy import Term, lgcl, lgsl, normalise_label, providing_tiers
+from probes.base import host_of
 
 __all__ = [
     "Hosts",
@@ -359,6 +360,7 @@ def _contained(text: str) -> Match | None:
     return Match(found.lgcl_ids, found.lgsl_ids, "contains", found.term)
 
 
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _PARTS = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
 
 
@@ -392,7 +394,7 @@ def _match(core: str) -> Match | None:
     if found is not None:
         return found
     # Last, a list ("Births, deaths and marriages"): the first item that is a term.
-    for part in core.split(","):
+    for part in _BRACKETS.sub(" ", core).split(","):
         found = _lookup(part)
         if found is not None and found.via != "lgsl" and part.strip() != core:
             return found
@@ -537,8 +539,15 @@ class Owner:
     by: str = "host"
 
 
-def _fold(host: str) -> str:
-    return normalise_host(host) if host else ""
+def _fold(host_or_url: str) -> str:
+    """A host as the R3 probes compare hosts: lower case, ``www.`` and a default port dropped,
+    any other port kept (a test area serves each council on its own loopback port)."""
+    text = host_or_url.strip().lower()
+    host = host_of(text) if "://" in text else text.split("/", 1)[0]
+    host = host.rstrip(".")
+    for default in (":80", ":443"):
+        host = host.removesuffix(default)
+    return host.removeprefix("www.")
 
 
 @dataclass
@@ -576,7 +585,7 @@ def _partners_of_name(council: str) -> tuple[Council, ...]:
 def owner_of(url: str, text: str, hosts: Hosts) -> Owner:
     """Who ``url`` belongs to. A link to an unknown host whose text names a partner council
     (``Libraries (Suffolk County Council)`` on an old domain) is attributed to that partner."""
-    host = _fold(urlsplit(url).netloc)
+    host = _fold(url)
     owner = hosts.cache.get(host)
     if owner is None:
         if host in hosts.own:
@@ -584,7 +593,7 @@ def owner_of(url: str, text: str, hosts: Hosts) -> Owner:
         elif host in hosts.partners:
             owner = Owner("partner", hosts.partners[host], host)
         else:
-            council = council_for_host(host) if host else None
+            council = council_for_host(host.rsplit(":", 1)[0]) if host else None
             if council is not None and normalise_label(council.name) != normalise_label(
                     hosts.own_council):
                 rel = "partner" if normalise_label(council.name) in hosts.partner_names \

@@ -470,9 +470,19 @@ def _build_group(pages: list[AzPage], st: State) -> Group:
             entries.append(e)
     letters = sorted({c for p in pages for c in (*p.letter_links, *p.anchor_letters)}
                      | {p.letter for p in pages if p.letter})
-    matches = {e: match_text(e.text) or (match_text(e.heading) if e.heading else None)
-               for e in entries}
+    matches = {e: _entry_match(e) for e in entries}
     return Group(pages, subject, subject_words, subject_from, letters, entries, matches)
+
+
+def _entry_match(e: Entry) -> Match | None:
+    """The entry's link text match; under a heading (several links for one A–Z term) the
+    heading's LGCL terms are added to it, or stand for it when the text matches nothing."""
+    found = match_text(e.text)
+    over = match_text(e.heading) if e.heading else None
+    if found is None or over is None:
+        return found or over
+    terms = tuple(dict.fromkeys((*found.lgcl_ids, *over.lgcl_ids)))
+    return Match(terms, found.lgsl_ids, found.via, found.term)
 
 
 def _near_miss_reason(group: Group, ctx: Context) -> str | None:

@@ -18,8 +18,10 @@ carry it) is joined with its link-checker verdict:
   reports can group them into one list per partner.
 * ``partner-services`` findings, one per outcome that lists ``deep-links`` in the catalogue:
   of the outcome's LGSL services that this council's tier does not provide and the partner's
-  tier does (providing tiers from the project data), which are deep-linked and work, which are
-  linked but faulty, which are not linked at all.
+  tier does (providing tiers from the project data), which are deep-linked and work
+  (``linked_ok``), linked but unproven (``linked_unverified``: not checked, check by hand, a
+  missing anchor), linked but failing (``linked_faulty``), not linked at all (``missing``);
+  ``pass`` when all work, ``warning`` when some work or are unproven, ``fail`` otherwise.
 * one ``info`` finding for a unitary (or a council with no partner): nothing to deep-link.
 
 **Why the outcomes ask for it.** The notes' "Deep Linking" rule: "A minimum requirement in terms
@@ -32,7 +34,8 @@ And: "Such ‘deep linking’ requires authorities to plan and have the relevant
 the ongoing integrity of these links." R3: "one stop direct access and deep linking to joined up
 A-Z information"; exemptions such as R8's "Councils not dealing with planning and building
 control services will be required to deep link / syndicate the content of the appropriate
-councils that do."
+councils that do."; and checklists such as R13's "Real-time transactional booking facilities on
+council website or via deep links".
 
 **Example that passes.** A district page with ``<a href="http://www.suffolk.gov.uk/libraries/
 catalogue/">Library catalogue (Suffolk County Council)</a>`` that the link checker finds ok.
@@ -188,6 +191,11 @@ def _classify(rec: LinkRec, verdict: VerdictView) -> tuple[Match | None, str]:
     return None, ""
 
 
+_UNVERIFIED = frozenset({"not-checked", "unknown", "caution", "fragment-missing"})
+"""Link problems that leave a service's deep link unproven rather than failing: not checked,
+"check by hand" verdicts, and a missing #anchor (the page itself answered)."""
+
+
 @dataclass
 class Judged:
     rec: LinkRec
@@ -319,25 +327,25 @@ def _partner_services(ctx: Context, other: str, judged: Iterable[Judged]) -> Ite
         if not needed:
             continue
         ok: dict[int, list[str]] = {}
-        unchecked: dict[int, list[str]] = {}
+        unverified: dict[int, list[str]] = {}
         faulty: dict[int, list[str]] = {}
         for j in partner_links:
-            bucket = ok if j.problem is None else unchecked if j.problem in (
-                "not-checked", "unknown") else faulty
+            bucket = ok if j.problem is None else unverified if j.problem in _UNVERIFIED \
+                else faulty
             for s in needed:
                 if s in j.services:
                     bucket.setdefault(s, []).append(j.rec.url)
         linked_ok = [s for s in needed if s in ok]
-        linked_unchecked = [s for s in needed if s in unchecked and s not in ok]
-        linked_faulty = [s for s in needed if s in faulty and s not in ok and s not in unchecked]
-        missing = [s for s in needed if s not in ok and s not in faulty and s not in unchecked]
+        linked_unverified = [s for s in needed if s in unverified and s not in ok]
+        linked_faulty = [s for s in needed if s in faulty and s not in ok and s not in unverified]
+        missing = [s for s in needed if s not in ok and s not in faulty and s not in unverified]
         # The scorer checks a passing deep-links finding against the link checker through
         # its target_url/partner: name the first working link as the evidence.
         first_ok = next((j for j in partner_links if j.problem is None and j.services & set(
             linked_ok)), None)
         if len(linked_ok) == len(needed):
             kind = Kind.PASS
-        elif linked_ok or linked_unchecked:
+        elif linked_ok or linked_unverified:
             kind = Kind.WARNING
         else:
             kind = Kind.FAIL
@@ -348,8 +356,8 @@ def _partner_services(ctx: Context, other: str, judged: Iterable[Judged]) -> Ite
             target_url=first_ok.rec.url if first_ok else None,
             partner=first_ok.rec.owner.council if first_ok else None,
             partner_tier=other, applicable=True, services_needed=needed,
-            linked_ok=linked_ok, linked_unchecked=linked_unchecked, linked_faulty=linked_faulty,
+            linked_ok=linked_ok, linked_unverified=linked_unverified, linked_faulty=linked_faulty,
             missing=missing, names={str(s): names[s].name for s in needed},
-            evidence={str(s): sorted(ok.get(s) or unchecked.get(s) or faulty.get(s) or [])
+            evidence={str(s): sorted(ok.get(s) or unverified.get(s) or faulty.get(s) or [])
                       for s in needed if s not in missing})
 

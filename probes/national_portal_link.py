@@ -19,7 +19,8 @@ says "This outcome covers the issues surrounding A-Z information on council webs
 information sharing between councils and links to DirectGov"; the notes name "the national
 portal for Government services DirectGov (www.directgov.gov.uk)". The outcome catalogue's web
 check: "Homepage link to Government Online Store (and compliance with associated branding
-requirements)".
+requirements)". (R3's own checklist — "A to Z list" / "Available on website and to call
+handling staff." / "XML output enabled" — does not name the portal; az-index covers it.)
 
 **Example that passes.** ``<a href="http://www.direct.gov.uk/" title="Directgov - public
 services all in one place"><img src="/images/directgov.gif" alt="Directgov"></a>`` on the
