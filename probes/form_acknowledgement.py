@@ -527,9 +527,14 @@ def _assess(allowed: AllowedForm, prepared: Prepared, tried: list[_Tried], mail:
         acked_page or emails), has_mailbox)
     detail = {**ref_detail, "unique": unique, "trackable": trackable,
               "emails_received": len(emails), **timing}
+    # The form's verdict (what scoring combines): pass for a new number each time, a warning
+    # when the named tracking page cannot find it (tracking by phone is also allowed), fail
+    # for a reused or missing number, info when it could not be decided.
     kind = Kind.PASS if case in ("unique-reference", "email-only-reference") else (
         Kind.FAIL if case in ("reused-reference", "no-reference", "not-acknowledged")
         else Kind.INFO)
+    if kind is Kind.PASS and trackable is False:
+        kind = Kind.WARNING
     out.append(_form(kind, case, page, {**base, **detail}, evidence, tried))
     return out, case
 

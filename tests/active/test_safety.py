@@ -292,3 +292,46 @@ def test_one_broken_form_does_not_stop_the_others(db: Store) -> None:
                 and f.detail["action"].endswith("/send"))
     assert form.detail["case"] == "reused-reference"  # the mock answers X-123 every time
     assert out[-1].detail["cases"] == {"not-assessed": 2, "reused-reference": 1}
+
+
+def test_tracking_page_that_only_echoes_the_number_is_a_failure(db: Store) -> None:
+    base = "https://www.example.gov.uk"
+    form = ('<h1>Contact us</h1><form method="post" action="/send"><input name="name">'
+            '<input type="email" name="email"><textarea name="message"></textarea></form>')
+    track = ('<h1>Track your enquiry</h1><form method="get" action="/track/result">'
+             '<label for="r">Enquiry reference</label><input id="r" name="caseref">'
+             '<input type="submit" value="Track"></form>')
+    counter = iter(range(100, 200))
+
+    class Council(_Site):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/track/result":
+                self.requests.append((request.method, str(request.url)))
+                ref = request.url.params["caseref"]
+                return httpx.Response(200, html=f"<main><p>Results for {ref}:</p></main>")
+            if request.method == "POST":
+                self.requests.append((request.method, str(request.url)))
+                return httpx.Response(
+                    200, html=f"<p>Thank you. Your reference number is EX-{next(counter)}.</p>")
+            return super().__call__(request)
+
+    site = Council({f"{base}/contact/": form, f"{base}/track/": track})
+    listing = {**_listing(f"{base}/contact/", f"{base}/send", "message"),
+               "tracking_url": f"{base}/track/"}
+    data = {"name": "example", "council": "Example Council", "tier": "unitary",
+            "start_urls": [f"{base}/"], "forms": [listing], "probe_options": FAST}
+    profile = profile_from(data)
+    ctx = context_for(profile)
+    run_id = db.start_run("example", "Example Council")
+    db.add_findings(run_id, list(form_inventory.evaluate(
+        Page(f"{base}/contact/", f"{base}/contact/", 200, form), ctx)))
+    out = form_acknowledgement.run(profile, db, run_id, transport=httpx.MockTransport(site),
+                                   resolve=lambda h, p: ["93.184.216.34"])
+    tracking = next(f for f in out if f.detail["check"] == "tracking")
+    assert tracking.kind is Kind.FAIL and "unknown reference" in tracking.message
+    assert tracking.detail["reference"] == "EX-101"
+    lookups = [u.split("?")[1] for m, u in site.requests if "caseref" in u]
+    assert lookups == ["caseref=EX-101", f"caseref=ZZ{run_id:03d}-0000000"]
+    verdict = next(f for f in out if f.detail["check"] == "form")
+    assert verdict.detail["case"] == "unique-reference" and verdict.kind is Kind.WARNING
+    assert verdict.detail["trackable"] is False
