@@ -227,11 +227,12 @@ def run(
                              for x in store.findings(run_id, "form-inventory")) if f]
     untested = sorted({f.action for f in inventory if f.category in ("enquiry", "report-it")}
                       - {f.action for f in profile.forms})
+    lookups = sorted({f.action for f in inventory if f.lookup == "tracking"})
     if not profile.forms:
         emit(_summary(Kind.NOT_ASSESSED, "No form is listed in the site profile, so none was "
                       "submitted: R28 acknowledgements were not tested (the check is opt-in).",
                       reason="no-forms-listed", untested_enquiry_forms=untested,
-                      inventory_forms=len(inventory)))
+                      inventory_forms=len(inventory), tracking_lookups=lookups))
         return out
     try:
         settings = _settings(options)
@@ -290,7 +291,8 @@ def run(
         mailbox_read=mail.reader is not None,
         mailbox_error=mail.error or (mail.errors[-1] if mail.errors else None),
         email_wait_seconds=settings.email_wait, ignored_options=settings.ignored,
-        untested_enquiry_forms=untested, inventory_forms=len(inventory)))
+        untested_enquiry_forms=untested, inventory_forms=len(inventory),
+        tracking_lookups=lookups))
     return out
 
 

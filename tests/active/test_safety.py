@@ -46,6 +46,9 @@ def test_empty_profile_submits_nothing_but_inventories_everything(
     listed = {f["action"] for f in data["forms"]}
     assert set(summary.detail["untested_enquiry_forms"]) == {
         a for a in listed if "admissions" not in a}
+    assert summary.detail["tracking_lookups"] == [
+        e["url"] for e in fresh.manifest()
+        if e["site"] == "suffolk" and e["kind"] == "tracking-page"]
     actions = {f.detail["action"] for f in inventory if f.detail.get("check") == "form"}
     assert listed <= actions
     assert _posts(fresh) == {} and fresh.enquiries() == {} and fresh.outbox() == []
