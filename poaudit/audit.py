@@ -79,6 +79,19 @@ def run_browser_stage(
     return store.add_findings(run_id, findings)
 
 
+def run_active_stage(
+    store: Store, run_id: int, profile: Profile, mailbox: Any = None, progress: Progress = _noop
+) -> int:
+    """Submit the forms the profile lists (none by default) and read their acknowledgements.
+
+    The probe writes its own findings (each submission log the moment it is made).
+    """
+    from probes import form_acknowledgement
+
+    progress("forms", {"listed": len(profile.forms)})
+    return len(form_acknowledgement.run(profile, store, run_id, mailbox=mailbox))
+
+
 def audit(
     profile: Profile,
     store_url: str,
@@ -88,6 +101,7 @@ def audit(
     browser: bool = True,
     ieg: bool = True,
     partners: bool = True,
+    mailbox: Any = None,
     progress: Progress = _noop,
 ) -> AuditResult:
     """Audit one site end to end and write its reports under ``out_dir``."""
@@ -120,6 +134,7 @@ def audit(
         stats_dict: dict[str, Any] = (
             stats.as_dict() if hasattr(stats, "as_dict") else dict(vars(stats))
         )
+        stats_dict["form_findings"] = run_active_stage(store, run_id, profile, mailbox, progress)
         if browser:
             stats_dict["browser_findings"] = run_browser_stage(store, run_id, profile, progress)
         progress("score", {})

@@ -33,8 +33,11 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     store_path = out_dir / "demo.sqlite"
     store_path.unlink(missing_ok=True)
+    from probes.active.mailbox import SmtpSink
+
     area = build_area(seed=seed, pages_per_site=pages_per_site)
-    with serve(area) as running:
+    # Acknowledgement emails go to a loopback SMTP sink; nothing leaves the machine.
+    with SmtpSink() as sink, serve(area, smtp=sink.address) as running:
         profile_data = running.profile(site)
         profile_file = out_dir / f"{site}.profile.yaml"
         profile_file.write_text(yaml.safe_dump(profile_data, sort_keys=False), encoding="utf-8")
@@ -46,6 +49,7 @@ def run_demo(
             f"sqlite:///{store_path.resolve()}",
             out_dir,
             browser=browser,
+            mailbox=sink,
             progress=lambda stage, info: console.print(f"  {stage} {info}") if info else None,
         )
     console.print(f"run {result.run_id}: {result.stats.get('pages', '?')} pages crawled")
