@@ -242,9 +242,9 @@ def evaluate(req: Requirement, code: str, inp: Inputs) -> RequirementResult:
         return result
     found = [f for f in inp.findings.get((req.probe, code), ()) if req.matches(f)]
     counts = Counter(f.kind.value for f in found)
-    if not found and req.absent_ok:
+    if not found and req.absent_ok:  # said in the reasons, not worth an evidence item
         result = _not_assessed(req, "probe_not_reported", [])
-        result.skipped = True
+        result.skipped, result.evidence = True, []
         return result
     if not found:
         return _not_assessed(req, "probe_silent", [])
