@@ -35,11 +35,22 @@ class ReportError(RuntimeError):
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One line of the notes' checklist and whether poaudit observes it or an officer attests."""
+    """One line of the notes' checklist and who answers for it: ``observe`` (the website
+    shows it), ``attest`` (an officer must) or ``partner`` (the council that runs the service:
+    this council's duty is the deep link)."""
 
     number: int
     text: str
-    attest: bool
+    how: str
+
+    @property
+    def attest(self) -> bool:
+        return self.how == "attest"
+
+    @property
+    def how_text(self) -> str:
+        return {"observe": "evidenced from the website", "attest": "to be attested by an officer",
+                "partner": "for the council that runs the service"}[self.how]
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,9 @@ class OutcomeView:
     def checklist(self) -> list[ChecklistItem]:
         attested = {i.get("item") for e in self.evidence_of("to-attest")
                     for i in e.get("data", {}).get("items") or []}
-        return [ChecklistItem(n, text, n in attested)
+        other = "partner" if self.evidence_of("tier") or self.evidence_of("exemption") else (
+            "observe")
+        return [ChecklistItem(n, text, "attest" if n in attested else other)
                 for n, text in enumerate(self.outcome.checklist, start=1)]
 
     @property

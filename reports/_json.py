@@ -40,7 +40,7 @@ def outcome_dict(v: OutcomeView) -> dict[str, Any]:
         "reasons": list(v.record.reasons),
         "evidence": list(v.record.evidence),
         "checklist": [
-            {"number": c.number, "text": c.text, "how": "attest" if c.attest else "observe"}
+            {"number": c.number, "text": c.text, "how": c.how}
             for c in v.checklist
         ],
         "to_attest": v.to_attest,

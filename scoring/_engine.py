@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from poaudit.catalogue import Catalogue, Outcome
-from poaudit.findings import Finding
+from poaudit.findings import Finding, Kind
 from poaudit.profile import Attestation, Profile
 from poaudit.store import LinkCheckRecord, OutcomeRecord
 from poaudit.taxonomy import lgsl
@@ -153,7 +153,8 @@ def _supporting(probes: Sequence[str], code: str, inp: Inputs) -> list[dict[str,
                                    counts=f"{len(found)} finding(s), shown for information"),
                            probe_id=probe, kind="supporting",
                            data={"label": probe, "role": "supporting", "findings": len(found)}))
-        out.extend(ev.finding(f) for f in found[:MAX_SUPPORTING])
+        telling = [f for f in found if f.kind in (Kind.PASS, Kind.WARNING, Kind.FAIL)]
+        out.extend(ev.finding(f) for f in telling[:MAX_SUPPORTING])
     return out
 
 

@@ -70,6 +70,12 @@ def test_json_matches_the_documented_schema(written: dict[str, Path]) -> None:
     for o in real["outcomes"]:
         for e in o["evidence"]:
             assert tuple(e) == EVIDENCE_KEYS
+    by_code = {o["code"]: o for o in real["outcomes"]}
+    # a district meets R1 by its deep link: the county answers for the checklist
+    assert by_code["R1"]["status"] == "met via partner deep link"
+    assert {c["how"] for c in by_code["R1"]["checklist"]} == {"partner"}
+    assert [c["how"] for c in by_code["R20"]["checklist"]] == ["attest"] * 3
+    assert by_code["R5"]["checklist"][0]["how"] == "observe"
 
 
 def test_csv_headers_match_the_docs(written: dict[str, Path]) -> None:
