@@ -30,6 +30,10 @@ app = typer.Typer(
 )
 profile_app = typer.Typer(help="Site profiles.", no_args_is_help=True)
 app.add_typer(profile_app, name="profile")
+partners_app = typer.Typer(
+    help="Two-tier partner councils' deep-link reports.", no_args_is_help=True
+)
+app.add_typer(partners_app, name="partners")
 out = Console()
 err = Console(stderr=True)
 
@@ -65,6 +69,12 @@ def _config_errors() -> tuple[type[BaseException], ...]:
     from poaudit.store import StoreError
 
     return (ProfileError, StoreError, CatalogueError, LookupError)
+
+
+def _report_errors() -> type[BaseException]:
+    from reports import MailError
+
+    return MailError
 
 
 def _load(profile_or_url: str) -> Any:
@@ -171,6 +181,10 @@ def report(
     rescore: Annotated[
         bool, typer.Option("--rescore/--no-rescore", help="Score again with this version.")
     ] = True,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Mail partner reports via the profile's smtp settings."),
+    ] = False,
 ) -> None:
     """Re-score a stored run and write its reports (no crawling)."""
     import reports
@@ -184,11 +198,27 @@ def report(
         prof = parse_profile(rec.profile, f"<profile stored with run {run}>")
         if rescore:
             scoring.score_run(db, run, prof)
-        paths = reports.write_reports(db, run, prof, out_dir, ieg=ieg, partners=partners)
-    except _config_errors() as exc:
+        paths = reports.write_reports(db, run, prof, out_dir, ieg=ieg, partners=partners or send)
+        sent = []
+        if send:
+            recipients = {p.name: p.email for p in prof.partners if p.email}
+            password = (
+                os.environ.get(prof.smtp.password_env)
+                if prof.smtp and prof.smtp.password_env
+                else None
+            )
+            sent = reports.send_partner_reports(
+                reports.build_partner_reports(db, run, prof),
+                prof.smtp,
+                recipients,
+                password=password,
+            )
+    except (*_config_errors(), _report_errors()) as exc:
         raise _fail(str(exc)) from None
     for kind, path in sorted(paths.items()):
         out.print(f"{kind}: {path}")
+    for item in sent:
+        out.print(f"sent: {item}")
 
 
 @app.command()
@@ -294,6 +324,25 @@ def profile_check(path: Annotated[Path, typer.Argument()]) -> None:
     except _config_errors() as exc:
         raise _fail(str(exc)) from None
     out.print(f"{path}: ok ({p.council}, {p.tier}, {len(p.partners)} partner(s))")
+
+
+@partners_app.command("import")
+def partners_import(
+    answers: Annotated[Path, typer.Argument(help="A partner's returned CSV (new URL filled in).")],
+    fixes: Annotated[
+        Path, typer.Option("--fixes", help="The site's link-fixes file to update.")
+    ] = Path("link-fixes.yaml"),
+) -> None:
+    """Apply a partner council's answers (new URLs) to the site's link-fixes file."""
+    from reports import AnswersError, import_partner_answers
+
+    try:
+        applied = import_partner_answers(answers, fixes)
+    except (AnswersError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"{len(applied)} fix(es) applied to {fixes}")
+    for fix in applied:
+        out.print(f"  {fix.old_url} -> {fix.new_url}", highlight=False)
 
 
 @app.command()

@@ -159,7 +159,8 @@ def find_council(query: str) -> Council:
             return found[0]
         if found:
             raise CouncilLookupError(
-                f"{len(found)} councils match {query!r}: {_describe(found)}", tuple(found[:5]))
+                f"{len(found)} councils match {query!r}: {_describe(found)}", tuple(found[:5])
+            )
     by_short = {index.short_names[c]: c for c in index.councils}
     close = [by_short[s] for s in difflib.get_close_matches(label, by_short, n=MAX_CANDIDATES)]
     hint = f"; did you mean {_describe(close)}?" if close else ""

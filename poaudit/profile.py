@@ -44,6 +44,9 @@ class Partner(_Strict):
     name: str
     hosts: list[str] = Field(min_length=1)
     relation: Literal["county", "district", "unitary", "neighbour", "other"] = "other"
+    email: list[str] = Field(
+        default_factory=list, description="where partner deep-link reports are sent (--send)"
+    )
 
     @field_validator("hosts")
     @classmethod
@@ -139,6 +142,12 @@ class Profile(_Strict):
     probes_disabled: list[str] = Field(default_factory=list)
     probe_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     smtp: Smtp | None = None
+    link_fixes_file: str | None = Field(
+        None, description="YAML file of partner-supplied new URLs (poaudit partners import)"
+    )
+    volunteered: list[str] = Field(
+        default_factory=list, description="enhanced (E) outcomes the council volunteered for"
+    )
     axe_tags: list[str] = Field(
         default_factory=lambda: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     )
@@ -147,6 +156,14 @@ class Profile(_Strict):
     @classmethod
     def _allowed(cls, value: list[str]) -> list[str]:
         return [_host(h) for h in value]
+
+    @field_validator("volunteered")
+    @classmethod
+    def _volunteered(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not (code.startswith("E") and _OUTCOME_CODE.match(code)):
+                raise ValueError(f"{code!r} is not an enhanced outcome code (E1-E19)")
+        return value
 
     @field_validator("attestations")
     @classmethod

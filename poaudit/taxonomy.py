@@ -105,8 +105,10 @@ class Taxonomy:
         by_label: dict[str, Term] = {}
         for term in sorted(terms, key=lambda t: (not t.preferred, t.id)):
             by_label.setdefault(normalise_label(term.name), term)
-        atoz = sorted((t for t in terms if t.preferred and t.in_atoz),
-                      key=lambda t: (normalise_label(t.name), t.id))
+        atoz = sorted(
+            (t for t in terms if t.preferred and t.in_atoz),
+            key=lambda t: (normalise_label(t.name), t.id),
+        )
         return cls(key, MappingProxyType(by_id), MappingProxyType(by_label), tuple(atoz))
 
     def __len__(self) -> int:
