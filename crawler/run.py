@@ -1,0 +1,293 @@
+"""One crawl of one site, in this process: crawl, check links, finalise probes.
+
+Each phase writes to the store before the next starts and can be resumed on its own: the crawl
+from stored pages (see :mod:`crawler.resume`); link checks by skipping targets already checked
+(the link_checks table is unique per run and URL); probe finalisation is marked done in the job
+directory. Scrapy's reactor cannot be restarted in a process, so this runs once per process:
+:func:`crawler.crawl` runs it in a fresh child process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.collect import CrawlData, internal_checks
+from crawler.linkcheck import CheckOptions, check_links
+from crawler.owners import Owners
+from crawler.probestate import dump_state
+from crawler.resume import ResumeState, load_resume
+from crawler.safety import AddressPolicy
+from crawler.settings import scrapy_settings, user_agent
+from crawler.spider import CrawlPlan, SiteSpider
+from crawler.traps import PROBE_ID as TRAPS_ID
+from crawler.traps import TrapGuard, TrapOptions
+from crawler.writer import BatchWriter
+from poaudit.findings import Finding, Kind
+from poaudit.profile import Profile
+from poaudit.store import Store
+from poaudit.store.records import LinkCheckRecord
+from probes.base import Context
+from probes.runner import ProbeRunner
+
+__all__ = ["CrawlStats", "crawl_in_process"]
+
+log = logging.getLogger(__name__)
+LIMITS_ID = "crawl-limits"
+LINKCHECK_OPTIONS = "link-check"
+FINAL_MARKER = "finalized.json"
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class CrawlStats:
+    """Figures for one crawl (``as_dict()`` goes into the run's stats)."""
+
+    run_id: int
+    pages: int = 0
+    fetched: int = 0
+    links: int = 0
+    link_checks: int = 0
+    problem_links: int = 0
+    findings: int = 0
+    trapped_links: int = 0
+    resumed: bool = False
+    replayed: int = 0
+    crawl_seconds: float = 0.0
+    check_seconds: float = 0.0
+    elapsed_seconds: float = 0.0
+    pages_per_second: float = 0.0
+    peak_rss_mb: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _context(profile: Profile, owners: Owners) -> Context:
+    return Context(council=profile.council, tier=profile.tier,
+                   site_hosts=frozenset(profile.allowed_hosts),
+                   partner_hosts=owners.partner_hosts, options=profile.probe_options)
+
+
+def _state_snapshot(ctx: Context) -> Callable[[], tuple[bytes | None, int]]:
+    warned = False
+
+    def snapshot() -> tuple[bytes | None, int]:
+        nonlocal warned
+        try:
+            return dump_state(ctx.state), ctx.pages_seen
+        except Exception as exc:  # a probe keeps unpicklable state: resume replays pages
+            if not warned:
+                log.warning("probe state cannot be checkpointed (%s)", exc)
+                warned = True
+            return None, ctx.pages_seen
+
+    return snapshot
+
+
+def _limits_finding(profile: Profile, data: CrawlData, pages: int) -> Finding:
+    limits = profile.crawl
+    hit = {k: v for k, v in data.limits.items()}
+    parts = [f"Crawled {pages} URLs of {', '.join(profile.allowed_hosts)}."]
+    if hit.get("max-pages"):
+        parts.append(f"Stopped at max_pages ({limits.max_pages}): {hit['max-pages']} more "
+                     "links were not followed.")
+    if hit.get("max-depth"):
+        parts.append(f"{hit['max-depth']} links deeper than max_depth ({limits.max_depth}) "
+                     "were not followed.")
+    if hit.get("cut-off"):
+        parts.append(f"{hit['cut-off']} pages larger than max_page_bytes "
+                     f"({limits.max_page_bytes:,}) were cut off and not parsed.")
+    kind = Kind.WARNING if any(hit.get(k) for k in ("max-pages", "max-depth", "cut-off")) \
+        else Kind.INFO
+    return Finding(probe_id=LIMITS_ID, outcomes=(), kind=kind, message=" ".join(parts),
+                   detail={"pages": pages, "limits": limits.model_dump(mode="json"),
+                           "hit": hit, "examples": data.limit_examples})
+
+
+def _write_checks(store: Store, run_id: int, checks: Iterable[LinkCheckRecord]) -> int:
+    done = {c.url for c in store.link_checks(run_id)}
+    fresh: dict[str, LinkCheckRecord] = {}
+    for check in checks:
+        if check.url not in done:
+            fresh.setdefault(check.url, check)
+    return store.add_link_checks(run_id, fresh.values()) if fresh else 0
+
+
+def _check_options(profile: Profile) -> CheckOptions:
+    limits = profile.crawl
+    opts = profile.probe_options.get(LINKCHECK_OPTIONS, {})
+    private_hosts = opts.get("private_hosts")
+    return CheckOptions(
+        user_agent=user_agent(profile), timeout=limits.timeout_seconds,
+        max_redirects=limits.max_redirects, max_bytes=limits.max_page_bytes,
+        per_host=limits.concurrency_per_host, total=int(opts.get("concurrency", 32)),
+        policy=AddressPolicy(limits.allow_private_addresses,
+                             list(private_hosts) if private_hosts is not None else None))
+
+
+class _Crawl:
+    """The phases of one crawl in this process (see the module docstring)."""
+
+    def __init__(self, profile: Profile, store: Store, run_id: int, jobdir: Path | None,
+                 disabled: Iterable[str], progress: Progress | None, log_level: str) -> None:
+        self.profile = profile
+        self.store = store
+        self.run_id = run_id
+        self.jobdir = jobdir
+        self.progress = progress
+        self.log_level = log_level
+        self.owners = Owners(profile)
+        self.ctx = _context(profile, self.owners)
+        self.runner = ProbeRunner(self.ctx, {*disabled, *profile.probes_disabled})
+        self.guard = TrapGuard(TrapOptions.from_options(profile.probe_options.get(TRAPS_ID, {})))
+        self.stats = CrawlStats(run_id)
+        self.data = CrawlData()
+
+    def _emit(self, info: dict[str, Any]) -> None:
+        if self.progress is not None:
+            try:
+                self.progress(info)
+            except Exception:  # a broken progress display must not stop the audit
+                log.exception("progress callback failed")
+
+    def crawl(self) -> None:
+        profile = self.profile
+        site_hosts = frozenset(profile.allowed_hosts)
+        resume: ResumeState | None = load_resume(self.store, self.run_id, self.jobdir,
+                                                 site_hosts, self.guard, profile.council)
+        if resume is not None:
+            self.stats.resumed = True
+            self.stats.replayed = len(resume.replay)
+            self.data = resume.data
+            if resume.probe_state is not None:
+                self.ctx.state.update(resume.probe_state)
+                self.ctx.pages_seen = resume.pages_seen
+        if self._crawl_done():
+            self.stats.pages = len(resume.pages) if resume else 0
+            self.stats.links = resume.links if resume else 0
+            return
+        writer = BatchWriter(
+            self.store, self.run_id, jobdir=self.jobdir,
+            skip_link_sources=resume.sources_with_links if resume else None,
+            skip_finding_pages=resume.orphan_finding_pages if resume else None,
+            state=_state_snapshot(self.ctx),
+            journal_bytes=resume.journal_bytes if resume else 0)
+        plan = CrawlPlan(
+            profile=profile, user_agent=user_agent(profile), owners=self.owners,
+            guard=self.guard, runner=self.runner, data=self.data, sink=writer.add,
+            progress=self.progress, seen=resume.seen if resume else set(),
+            frontier=resume.frontier if resume else [],
+            replay=resume.replay if resume else [],
+            robots_stored=resume.robots_stored if resume else set())
+        started = time.monotonic()
+        spider_ref: list[SiteSpider] = []
+        try:
+            self._run_scrapy(plan, spider_ref)
+        finally:
+            writer.close()
+        self.stats.crawl_seconds = round(time.monotonic() - started, 2)
+        self.stats.fetched = spider_ref[0].fetched if spider_ref else 0
+        self.stats.pages = (len(resume.pages) if resume else 0) + writer.written_pages
+        self.stats.links = (resume.links if resume else 0) + writer.written_links
+        findings = [*plan.robots_findings, *self.guard.findings(),
+                    _limits_finding(profile, self.data, self.stats.pages)]
+        self.stats.trapped_links = sum(c.count for c in self.guard.cuts.values())
+        _write_checks(self.store, self.run_id, internal_checks(self.data, profile.council))
+        present = {f.probe_id for f in self.store.findings(self.run_id)
+                   if f.probe_id in (LIMITS_ID, TRAPS_ID, "crawl-robots")}
+        self.store.add_findings(self.run_id, [f for f in findings if f.probe_id not in present])
+
+    def _crawl_done(self) -> bool:
+        return bool(self.store.findings(self.run_id, probe_id=LIMITS_ID))
+
+    def _run_scrapy(self, plan: CrawlPlan, spider_ref: list[SiteSpider]) -> None:
+        from scrapy import signals
+        from scrapy.crawler import CrawlerProcess
+
+        process = CrawlerProcess(scrapy_settings(self.profile, self.log_level))
+        crawler = process.create_crawler(SiteSpider)
+
+        def opened(spider: SiteSpider) -> None:
+            spider_ref.append(spider)
+
+        crawler.signals.connect(opened, signal=signals.spider_opened)
+        process.crawl(crawler, plan=plan)
+        process.start()
+
+    def check(self) -> None:
+        done = {c.url for c in self.store.link_checks(self.run_id)}
+        targets = [t for t in self.data.outbound.values() if t.url not in done]
+        if not targets:
+            return
+        total = len(targets)
+        pending: list[LinkCheckRecord] = []
+        count = 0
+        started = time.monotonic()
+
+        def on_result(record: LinkCheckRecord) -> None:
+            nonlocal count
+            count += 1
+            pending.append(record)
+            if len(pending) >= 200:
+                self.store.add_link_checks(self.run_id, list(pending))
+                pending.clear()
+            if count % 50 == 0 or count == total:
+                self._emit({"phase": "linkcheck", "checked": count, "total": total})
+
+        self._emit({"phase": "linkcheck", "checked": 0, "total": total})
+        check_links(targets, _check_options(self.profile), on_result)
+        if pending:
+            self.store.add_link_checks(self.run_id, pending)
+        self.stats.check_seconds = round(time.monotonic() - started, 2)
+
+    def finalize(self) -> None:
+        marker = self.jobdir / FINAL_MARKER if self.jobdir else None
+        checks = self.store.link_checks(self.run_id)
+        self.stats.link_checks = len(checks)
+        self.stats.problem_links = sum(1 for c in checks if c.verdict not in ("ok",))
+        if marker is not None and marker.exists():
+            return
+        self._emit({"phase": "finalize"})
+        self.ctx.link_verdicts = {
+            c.url: {"verdict": c.verdict, "status": c.status, "final_url": c.final_url,
+                    "owner": c.owner, "summary": c.summary,
+                    "kind": c.evidence.get("kind"), "problems": c.evidence.get("problems", [])}
+            for c in checks}
+        findings = self.runner.finalize()
+        if findings:
+            self.store.add_findings(self.run_id, findings)
+        if marker is not None:
+            marker.write_text(json.dumps({"findings": len(findings)}))
+
+
+def crawl_in_process(profile: Profile, store_url: str, run_id: int, *,
+                     jobdir: Path | None = None, disabled_probes: Iterable[str] = (),
+                     progress: Progress | None = None, log_level: str = "WARNING") -> CrawlStats:
+    """Crawl, check links and finalise probes for ``run_id``, in this process (once only:
+    Scrapy's reactor cannot restart). Resumes whatever the store already holds for the run."""
+    started = time.monotonic()
+    store = Store(store_url)
+    try:
+        run = _Crawl(profile, store, run_id, jobdir, disabled_probes, progress, log_level)
+        if jobdir is not None:
+            jobdir.mkdir(parents=True, exist_ok=True)
+        run.crawl()
+        run.check()
+        run.finalize()
+        stats = run.stats
+        stats.findings = len(store.findings(run_id))
+    finally:
+        store.close()
+    stats.elapsed_seconds = round(time.monotonic() - started, 2)
+    if stats.elapsed_seconds:
+        stats.pages_per_second = round(stats.fetched / stats.elapsed_seconds, 1)
+    stats.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    run._emit({"phase": "done", **stats.as_dict()})
+    return stats

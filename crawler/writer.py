@@ -1,0 +1,186 @@
+"""Batched, resumable store writes, off the crawl's reactor thread.
+
+Pages, their links and their probe findings are written in batches by one writer thread, in
+the order findings -> links -> pages: the page rows are the commit marker. After a crash the
+pages table says which URLs are done; links or findings written for pages that never made it
+are recognised (``ResumeState``) and not written twice. After each batch the writer appends
+the batch's page facts to ``facts.jsonl`` and then replaces ``checkpoint.pickle`` (probe
+state and the journal length it matches), so a resumed crawl knows exactly which stored pages
+still need their probe state rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.items import PageItem
+from poaudit.findings import Finding
+from poaudit.store import Store
+from poaudit.store.records import LinkRecord, PageRecord
+
+__all__ = ["BatchWriter", "Checkpoint", "read_checkpoint"]
+
+log = logging.getLogger(__name__)
+CHECKPOINT = "checkpoint.pickle"
+JOURNAL = "facts.jsonl"
+
+
+@dataclass
+class Checkpoint:
+    """Probe state as of a journal length (what a resumed crawl restores)."""
+
+    run_id: int
+    journal_bytes: int = 0
+    probe_state: bytes | None = None  # pickled Context.state
+    pages_seen: int = 0
+    written_pages: int = 0
+
+
+@dataclass
+class _Batch:
+    pages: list[PageRecord] = field(default_factory=list)
+    links: list[LinkRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    state: bytes | None = None
+    pages_seen: int = 0
+
+
+def read_checkpoint(jobdir: Path, run_id: int) -> tuple[Checkpoint | None, list[dict[str, Any]]]:
+    """The last checkpoint and the journal entries it covers (a torn tail is ignored)."""
+    path = jobdir / CHECKPOINT
+    if not path.exists():
+        return None, []
+    try:
+        checkpoint = pickle.loads(path.read_bytes())
+    except Exception as exc:  # a checkpoint we cannot read means: rebuild from the store
+        log.warning("ignoring unreadable checkpoint %s: %s", path, exc)
+        return None, []
+    if not isinstance(checkpoint, Checkpoint) or checkpoint.run_id != run_id:
+        return None, []
+    facts: list[dict[str, Any]] = []
+    journal = jobdir / JOURNAL
+    if journal.exists():
+        with journal.open("rb") as fh:
+            data = fh.read(checkpoint.journal_bytes)
+        for line in data.splitlines():
+            if line.strip():
+                facts.append(json.loads(line))
+    return checkpoint, facts
+
+
+class BatchWriter:
+    """Collects items and writes them in batches on a thread; ``close()`` flushes and joins."""
+
+    def __init__(self, store: Store, run_id: int, *, jobdir: Path | None = None,
+                 batch_pages: int = 400, batch_seconds: float = 2.0,
+                 skip_link_sources: set[str] | None = None,
+                 skip_finding_pages: set[str] | None = None,
+                 state: Callable[[], tuple[bytes | None, int]] | None = None,
+                 journal_bytes: int = 0) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.jobdir = jobdir
+        self.batch_pages = batch_pages
+        self.batch_seconds = batch_seconds
+        self.skip_link_sources = skip_link_sources or set()
+        self.skip_finding_pages = skip_finding_pages or set()
+        self.state = state
+        self.written_pages = 0
+        self.written_links = 0
+        self.written_findings = 0
+        self.error: BaseException | None = None
+        self._journal_bytes = journal_bytes
+        self._batch = _Batch()
+        self._last = time.monotonic()
+        self._queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=4)
+        self._thread = threading.Thread(target=self._run, name="poaudit-writer", daemon=True)
+        if jobdir is not None:
+            jobdir.mkdir(parents=True, exist_ok=True)
+            journal = jobdir / JOURNAL
+            if journal.exists():  # drop a tail written after the last checkpoint
+                with journal.open("r+b") as fh:
+                    fh.truncate(journal_bytes)
+        self._thread.start()
+
+    def add(self, item: PageItem) -> None:
+        """Queue one page's records (written with the next batch)."""
+        if self.error is not None:
+            raise RuntimeError("the store writer failed") from self.error
+        batch = self._batch
+        batch.facts.append(item.facts.to_json())
+        if item.replay:  # stored before a crash: only its facts and probe state were lost
+            return
+        batch.pages.append(item.page)
+        if item.page.url not in self.skip_link_sources:
+            batch.links.extend(item.links)
+        batch.findings.extend(f for f in item.findings
+                              if f.page_url not in self.skip_finding_pages)
+        if (len(batch.facts) >= self.batch_pages
+                or time.monotonic() - self._last >= self.batch_seconds):
+            self.flush()
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        """Queue findings that belong to no page (written with the next batch)."""
+        self._batch.findings.extend(findings)
+
+    def flush(self) -> None:
+        """Hand the current batch to the writer thread (blocks if it is 4 batches behind)."""
+        batch, self._batch = self._batch, _Batch()
+        self._last = time.monotonic()
+        if not batch.facts and not batch.findings:
+            return
+        if self.state is not None:
+            batch.state, batch.pages_seen = self.state()
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Flush, wait for every batch to be written, re-raise a writer failure."""
+        self.flush()
+        self._queue.put(None)
+        self._thread.join()
+        if self.error is not None:
+            raise RuntimeError("the store writer failed") from self.error
+
+    def _run(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                self._write(batch)
+            except BaseException as exc:  # surfaced by add()/close() in the crawl thread
+                log.exception("store write failed")
+                self.error = exc
+
+    def _write(self, batch: _Batch) -> None:
+        if batch.findings:
+            self.written_findings += self.store.add_findings(self.run_id, batch.findings)
+        if batch.links:
+            self.written_links += self.store.add_links(self.run_id, batch.links)
+        if batch.pages:
+            self.written_pages += self.store.add_pages(self.run_id, batch.pages)
+        if self.jobdir is None:
+            return
+        data = "".join(json.dumps(f, separators=(",", ":")) + "\n" for f in batch.facts)
+        raw = data.encode("utf-8")
+        with (self.jobdir / JOURNAL).open("ab") as fh:
+            fh.write(raw)
+        self._journal_bytes += len(raw)
+        checkpoint = Checkpoint(self.run_id, self._journal_bytes, batch.state, batch.pages_seen,
+                                self.written_pages)
+        tmp = self.jobdir / (CHECKPOINT + ".tmp")
+        tmp.write_bytes(pickle.dumps(checkpoint, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.jobdir / CHECKPOINT)
