@@ -12,7 +12,8 @@ and/or SMS text alerts on nominated topics". The notes: "Email or SMS text notif
 nominated topics is a requirement. This would imply the adoption of a turnkey, web-based
 solution system for email and text alerts offering personalised subscription functionality
 and subscription management." Checklist: "Citizen consultation system on website" (the
-``e-consultation`` probe) / "Email / text notification".
+``e-consultation`` probe) / "Email / text notification". Its exemptions: "This outcome applies
+to all councils", so every tier is expected to offer its own sign-up.
 
 Example that passes: "Email alerts" with a form: "Your email address", check boxes
 "Planning applications", "Consultations", "News", button "Subscribe".
@@ -91,7 +92,7 @@ SPEC = Spec(
                                    "text alerts", "mobile phone"),)),
         ),
     ),
-    checks=(Check("G3", required=("signup",), optional=("topics", "sms")),),
+    checks=(Check("G3", required=("signup",), optional=("topics", "sms"), tier_lgsl=()),),
 )
 
 PROBE = PresenceProbe(META, SPEC)

@@ -128,6 +128,26 @@ def test_spec_data_is_valid(probe_id: str) -> None:
     assert compiled.terms
 
 
+# Which council tiers must carry each outcome themselves (the rest may deep-link to a partner
+# that does): the LGSL refs' providing tiers, unless the notes' exemptions say "applies to all
+# councils" (G3, G5, G7: overridden in the spec) or the refs carry no tier (all tiers).
+COUNTY, DISTRICT = ["county", "unitary"], ["district", "unitary"]
+EVERY = ["county", "district", "unitary"]
+PROVIDERS: dict[str, list[str]] = {
+    "R1": COUNTY, "G1": COUNTY, "R2": COUNTY, "R12": COUNTY, "R14": COUNTY, "R15": COUNTY,
+    "G14": COUNTY, "R18": COUNTY, "R8": DISTRICT, "R11": DISTRICT, "G11": DISTRICT,
+    "R16": DISTRICT, "R17": DISTRICT, "R6": EVERY, "R7": EVERY, "R10": EVERY, "G13": EVERY,
+    "E8": EVERY, "G2": EVERY,
+}
+
+
+@pytest.mark.parametrize("probe_id", PRESENCE)
+def test_providing_tiers_follow_the_exemptions(probe_id: str) -> None:
+    for check in module(probe_id).PROBE.compiled.checks:
+        assert sorted(check.tiers) == PROVIDERS.get(check.src.outcome, []), (
+            probe_id, check.src.outcome)
+
+
 # --------------------------------------------------------------------------------------------
 # Small pages for the engine
 
