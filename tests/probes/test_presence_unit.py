@@ -675,3 +675,19 @@ def test_state_survives_a_checkpoint() -> None:
     restored.state.update(load_state(dump_state(c.state)))
     assert [f.as_dict() for f in p.finalize(restored)] == before
     p.evaluate(pg, restored)  # the memo slot came back empty: recomputed, no error
+
+
+def test_trie_pattern_matches_exactly_the_terms() -> None:
+    terms = ["e-pay", "epay", "report", "report it", "report a fault", "opac", "op", "hip/"]
+    words = presence._alternation(terms, words=True)
+    flat = presence._alternation(terms)
+    assert words is not None and flat is not None
+    for text, want in (("report items", "report"), ("please report it now", "report it"),
+                       ("reports", None), ("report a fault", "report a fault"),
+                       ("the op is", "op"), ("opacity", None)):
+        m = words.search(text)
+        assert (m.group(0) if m else None) == want, text
+    for url, hit in (("http://x/epayments/", True), ("http://x/cgi/hip/a", True),
+                     ("http://x/e_pay", False), ("http://x/opa", True)):
+        assert bool(flat.search(url)) is hit, url
+    assert presence._alternation([]) is None
