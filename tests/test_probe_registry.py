@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _gen():
-    spec = importlib.util.spec_from_file_location("gen_probe_docs", ROOT / "scripts/gen_probe_docs.py")
+    path = ROOT / "scripts/gen_probe_docs.py"
+    spec = importlib.util.spec_from_file_location("gen_probe_docs", path)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
