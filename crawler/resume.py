@@ -89,10 +89,15 @@ def load_resume(store: Store, run_id: int, jobdir: Path | None, site_hosts: froz
         if link.kind == "internal":
             data.internal.add(link.target_url)
             url = split_fragment(link.target_url)[0]
-            if url in checked or url in seen:
+            if url in checked:
                 continue
             checked.add(url)
-            if guard.check(url, link.source_url) is not None:
+            # Replay the trap guard as the crawl met these links (first sightings, in stored
+            # order), so calendar entry dates and pattern budgets come out the same.
+            trapped = guard.check(url, link.source_url) is not None
+            if url in seen:
+                continue
+            if trapped:
                 data.skip(url, "trap")
                 continue
             frontier.append((url, depth.get(link.source_url, 0) + 1, link.source_url))

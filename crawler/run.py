@@ -25,6 +25,7 @@ from crawler.probestate import dump_state
 from crawler.resume import ResumeState, load_resume
 from crawler.safety import AddressPolicy
 from crawler.settings import scrapy_settings, user_agent
+from crawler.spider import ROBOTS_PROBE as ROBOTS_ID
 from crawler.spider import CrawlPlan, SiteSpider
 from crawler.traps import PROBE_ID as TRAPS_ID
 from crawler.traps import TrapGuard, TrapOptions
@@ -55,7 +56,7 @@ class CrawlStats:
     links: int = 0
     link_checks: int = 0
     problem_links: int = 0
-    findings: int = 0
+    findings_written: int = 0
     trapped_links: int = 0
     resumed: bool = False
     replayed: int = 0
@@ -200,9 +201,11 @@ class _Crawl:
                     _limits_finding(profile, self.data, self.stats.pages)]
         self.stats.trapped_links = sum(c.count for c in self.guard.cuts.values())
         _write_checks(self.store, self.run_id, internal_checks(self.data, profile.council))
-        present = {f.probe_id for f in self.store.findings(self.run_id)
-                   if f.probe_id in (LIMITS_ID, TRAPS_ID, "crawl-robots")}
-        self.store.add_findings(self.run_id, [f for f in findings if f.probe_id not in present])
+        present = {pid for pid in (TRAPS_ID, ROBOTS_ID)
+                   if self.store.findings(self.run_id, probe_id=pid)}
+        fresh = [f for f in findings if f.probe_id not in present]
+        self.stats.findings_written += writer.written_findings + len(fresh)
+        self.store.add_findings(self.run_id, fresh)
 
     def _crawl_done(self) -> bool:
         return bool(self.store.findings(self.run_id, probe_id=LIMITS_ID))
@@ -262,7 +265,7 @@ class _Crawl:
             for c in checks}
         findings = self.runner.finalize()
         if findings:
-            self.store.add_findings(self.run_id, findings)
+            self.stats.findings_written += self.store.add_findings(self.run_id, findings)
         if marker is not None:
             marker.write_text(json.dumps({"findings": len(findings)}))
 
@@ -282,7 +285,6 @@ def crawl_in_process(profile: Profile, store_url: str, run_id: int, *,
         run.check()
         run.finalize()
         stats = run.stats
-        stats.findings = len(store.findings(run_id))
     finally:
         store.close()
     stats.elapsed_seconds = round(time.monotonic() - started, 2)

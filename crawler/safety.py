@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import httpcore
@@ -61,14 +61,29 @@ def classify_address(address: str) -> str | None:
     return None
 
 
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def _system_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
 class AddressPolicy:
-    """Which resolved addresses link checks may connect to."""
+    """Which resolved addresses link checks may connect to.
+
+    ``resolver`` (host, port) -> addresses defaults to the system resolver; tests pass their
+    own so that no name is ever looked up on the network.
+    """
 
     def __init__(self, allow_private: bool = False,
-                 private_hosts: Iterable[str] | None = None) -> None:
+                 private_hosts: Iterable[str] | None = None,
+                 resolver: Resolver | None = None) -> None:
         self.allow_private = allow_private
         self.private_hosts = None if private_hosts is None else frozenset(
             h.lower() for h in private_hosts)
+        self.resolver = resolver or _system_resolver
 
     def _allowed_private(self, host: str, port: int | None) -> bool:
         if not self.allow_private:
@@ -95,9 +110,9 @@ class AddressPolicy:
             ipaddress.ip_address(name.split("%", 1)[0])
             addresses = [name]
         except ValueError:
-            loop = asyncio.get_running_loop()
-            infos = await loop.getaddrinfo(name, port, type=socket.SOCK_STREAM)
-            addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+            addresses = await self.resolver(name, port)
+            if not addresses:
+                raise socket.gaierror(f"no address for {name}") from None
         return self.check(name, port, addresses)
 
 

@@ -39,7 +39,7 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
         "TELNETCONSOLE_ENABLED": False,
         "CONCURRENT_REQUESTS": per_host * max(1, len(profile.allowed_hosts)),
         "CONCURRENT_REQUESTS_PER_DOMAIN": per_host,
-        "CONCURRENT_ITEMS": 200,
+        "CONCURRENT_ITEMS": 1,  # Scrapy starts this many asyncio tasks per response
         "DOWNLOAD_DELAY": delay,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": delay,
@@ -57,6 +57,7 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
         "DNSCACHE_ENABLED": True,
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "STATS_DUMP": False,
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,  # re-parses callback source per bound method
         "LOG_LEVEL": log_level,
         "LOG_STDOUT": False,
         "MEMUSAGE_ENABLED": False,

@@ -113,6 +113,7 @@ class SiteSpider(scrapy.Spider):
         self.robots: dict[str, Protego | None] = {}
         self.not_found: dict[str, Observed | None] = {}
         self.ready: set[str] = set()
+        self._replaying = 0
         self.fetched = 0
         self.started = time.monotonic()
         self._last_progress = 0.0
@@ -159,7 +160,8 @@ class SiteSpider(scrapy.Spider):
         elif response.status >= 500:  # server error: assume everything is disallowed for now
             parser = Protego.parse("User-agent: *\nDisallow: /\n")
         self.robots[host] = parser
-        yield from self._record_robots(response.url, response.status, text, parser, None)
+        yield from self._record_robots(response.url, response.status, response.body, text,
+                                       parser, None)
         yield self._baseline_request(host)
 
     def robots_failed(self, failure: Failure) -> Iterator[Any]:
@@ -167,11 +169,11 @@ class SiteSpider(scrapy.Spider):
         self.robots[host] = None
         _problem, text = _failure_problem(failure)
         url = failure.request.url  # type: ignore[attr-defined]
-        yield from self._record_robots(url, None, "", None, text)
+        yield from self._record_robots(url, None, b"", "", None, text)
         yield self._baseline_request(host)
 
-    def _record_robots(self, url: str, status: int | None, text: str, parser: Protego | None,
-                       error: str | None) -> Iterator[PageItem]:
+    def _record_robots(self, url: str, status: int | None, body: bytes, text: str,
+                       parser: Protego | None, error: str | None) -> Iterator[PageItem]:
         """The robots.txt page record (once per run) and an info finding saying what it says."""
         rules = [line.split(":", 1)[1].strip() for line in text.splitlines()
                  if line.lower().startswith("disallow:") and line.split(":", 1)[1].strip()]
@@ -180,7 +182,8 @@ class SiteSpider(scrapy.Spider):
             yield PageItem(
                 page=PageRecord(url=url, status=status, final_url=url,
                                 content_type="text/plain" if status == 200 else None,
-                                content_length=len(text.encode()), depth=0,
+                                content_length=len(body), depth=0,
+                                content_hash=hashlib.sha256(body).hexdigest() if body else None,
                                 fetched_at=datetime.now(UTC), error=error),
                 links=[], findings=[], facts=PageFacts(url, status, url))
         if status == 200:
@@ -223,22 +226,35 @@ class SiteSpider(scrapy.Spider):
         yield from self._begin(host)
 
     def _begin(self, host: str) -> Iterator[Request]:
-        """The host's robots.txt and baseline are known: request its start URLs."""
+        """A host's robots.txt and baseline are known; once all are, replay pages stored
+        after the last checkpoint (probe state must see them before any new page), then
+        request the start URLs and the resumed frontier."""
         self.ready.add(host)
+        if self.ready != self.site_hosts:
+            return
+        if self.plan.replay:
+            self._replaying = len(self.plan.replay)
+            for url, depth in self.plan.replay:
+                yield self._request(url, depth, replay=True)
+            return
+        yield from self._start()
+
+    def _start(self) -> Iterator[Request]:
         for start in self.plan.profile.start_urls:
             norm = normalise(str(start))
-            if norm is not None and host_of(norm) == host:
+            if norm is not None and host_of(norm) in self.site_hosts:
                 request = self.schedule(norm, 0, None)
                 if request is not None:
                     yield request
         for url, depth, referrer in self.plan.frontier:
-            if host_of(url) == host:
-                request = self.schedule(url, depth, referrer)
-                if request is not None:
-                    yield request
-        for url, depth in self.plan.replay:
-            if host_of(url) == host:
-                yield self._request(url, depth, replay=True)
+            request = self.schedule(url, depth, referrer)
+            if request is not None:
+                yield request
+
+    def _replayed(self) -> Iterator[Request]:
+        self._replaying -= 1
+        if self._replaying == 0:
+            yield from self._start()
 
     # -- deciding what to fetch ---------------------------------------------------------------
     def refusal(self, url: str) -> str | None:
@@ -289,6 +305,12 @@ class SiteSpider(scrapy.Spider):
 
     # -- responses ----------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
+        """Record a fetched URL (and its redirect target) and follow its links."""
+        yield from self._handle(response)
+        if response.meta.get("replay"):
+            yield from self._replayed()
+
+    def _handle(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         url: str = meta["url"]
         depth: int = meta["depth"]
@@ -465,6 +487,12 @@ class SiteSpider(scrapy.Spider):
         return cached[0], cached[1], cached[2]
 
     def failed(self, failure: Failure) -> Iterator[Any]:
+        """Record a URL whose download failed (timeout, refused, DNS, ...)."""
+        yield from self._failed(failure)
+        if failure.request.meta.get("replay"):  # type: ignore[attr-defined]
+            yield from self._replayed()
+
+    def _failed(self, failure: Failure) -> Iterator[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         url = meta.get("url", request.url)
