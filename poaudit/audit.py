@@ -103,8 +103,14 @@ def audit(
     partners: bool = True,
     mailbox: Any = None,
     progress: Progress = _noop,
+    persistence_nights: int | None = None,
 ) -> AuditResult:
-    """Audit one site end to end and write its reports under ``out_dir``."""
+    """Audit one site end to end and write its reports under ``out_dir``.
+
+    ``persistence_nights``: hold transient link failures (timeout, connection error, 5xx) as
+    "caution" until they fail on that many consecutive runs (nightly audits; see
+    :func:`poaudit.history.apply_persistence`). None: every failure counts at once.
+    """
     import crawler
     import reports
     import scoring
@@ -137,6 +143,11 @@ def audit(
         stats_dict["form_findings"] = run_active_stage(store, run_id, profile, mailbox, progress)
         if browser:
             stats_dict["browser_findings"] = run_browser_stage(store, run_id, profile, progress)
+        if persistence_nights is not None:
+            from poaudit.history import apply_persistence
+
+            held = apply_persistence(store, run_id, persistence_nights)
+            stats_dict["transient_held"] = len(held.held)
         progress("score", {})
         results = scoring.score_run(store, run_id, profile)
     except BaseException:

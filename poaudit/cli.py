@@ -170,6 +170,46 @@ def audit(
 
 
 @app.command()
+def nightly(
+    sites: Annotated[Path, typer.Argument(help="The nightly file: sites, store, rules (YAML).")],
+    browser: Annotated[
+        bool | None,
+        typer.Option("--browser/--no-browser", help="Override the file's 'browser' setting."),
+    ] = None,
+) -> None:
+    """Audit every site of SITES.yaml into one store and compare each with its last run.
+
+    Exit 0: no configured regression; 1: a regression named in fail_on; 2: the file is
+    wrong; 3: another nightly run holds a site's lock, or a site's audit failed.
+    """
+    from poaudit.nightly import NightlyConfigError, load_nightly, run_nightly
+
+    try:
+        config, profiles = load_nightly(sites)
+        if browser is not None:
+            config.browser = browser
+        result = run_nightly(config, profiles)
+    except NightlyConfigError as exc:
+        raise _fail(str(exc)) from None
+    except _config_errors() as exc:
+        raise _fail(str(exc)) from None
+    for site in result.sites:
+        if site.error:
+            err.print(f"{site.site}: [red]failed[/]: {site.error}", highlight=False)
+            continue
+        diff = site.diff
+        changes = "first run" if diff is None else (
+            f"vs run {diff.previous_id}: {len(diff.new_broken_links)} new broken link(s), "
+            f"{len(diff.fixed_broken_links)} fixed, {len(diff.status_changes)} status change(s)")
+        out.print(f"{site.site}: run {site.run_id} ({changes})", highlight=False)
+        for reg in site.regressions:
+            err.print(f"  regression: {reg}", highlight=False)
+        if "html" in site.reports:
+            out.print(f"  html: {site.reports['html']}", highlight=False)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def report(
     run: Annotated[int, typer.Argument(help="Run id (see 'poaudit runs').")],
     store: StoreOpt = DEFAULT_STORE,

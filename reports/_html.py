@@ -8,7 +8,9 @@ from pathlib import Path
 from reports import _sections
 from reports._base import Reporter
 from reports._context import OutcomeView
+from reports._diff import run_diff
 from reports._jinja import environment
+from reports._trends import charts
 from scoring import Status
 
 __all__ = ["STATUS_ORDER", "HtmlReporter"]
@@ -36,6 +38,8 @@ class HtmlReporter(Reporter):
             meta=_sections.metadata(ctx),
             atoz=_sections.atoz(ctx),
             links=_sections.link_verdicts(ctx),
+            diff=run_diff(ctx),
+            trends=charts(ctx),
         )
 
     def end(self) -> dict[str, Path]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from reports._base import Reporter
 from reports._context import OutcomeView, ReportContext
+from reports._diff import diff_dict
 from reports._html import STATUS_ORDER
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "JsonReporter", "outcome_dict", "report_dict"]
@@ -81,6 +82,7 @@ def report_dict(ctx: ReportContext) -> dict[str, Any]:
                 {"class": cls, "by_status": _by_status(views)} for cls, views in ctx.by_class()
             ],
         },
+        "diff": diff_dict(ctx),
         "outcomes": [outcome_dict(v) for v in ctx.outcomes],
         "findings": [f.as_dict() for f in ctx.findings],
         "link_checks": [

@@ -202,6 +202,20 @@ class Store:
     def add_link_checks(self, run_id: int, checks: Iterable[LinkCheckRecord]) -> int:
         return self._insert(m.LinkCheck, run_id, (dataclasses.asdict(c) for c in checks))
 
+    def update_link_checks(self, run_id: int, checks: Iterable[LinkCheckRecord]) -> int:
+        """Rewrite the verdict, summary and evidence of checks already stored for the run
+        (matched by URL); used by the nightly persistence step."""
+        n = 0
+        with self.engine.begin() as conn:
+            for c in checks:
+                conn.execute(
+                    update(m.LinkCheck)
+                    .where(m.LinkCheck.run_id == run_id, m.LinkCheck.url == c.url)
+                    .values(verdict=c.verdict, summary=c.summary, evidence=c.evidence)
+                )
+                n += 1
+        return n
+
     def add_findings(self, run_id: int, findings: Iterable[Finding]) -> int:
         return self._insert(m.FindingRow, run_id, (f.as_dict() for f in findings))
 
