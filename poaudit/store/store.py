@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,9 @@ from poaudit.store.records import (
 DEFAULT_URL = "sqlite:///poaudit.sqlite"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _BATCH = 1000
+# Alembic's command API keeps its context in module globals: one migration at a time per
+# process (nightly runs open stores from several threads).
+_MIGRATE_LOCK = threading.Lock()
 R = TypeVar("R")
 
 
@@ -99,7 +103,7 @@ class Store:
         """Bring the schema to the newest migration (idempotent)."""
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as conn:
+        with _MIGRATE_LOCK, self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
