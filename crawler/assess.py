@@ -167,6 +167,8 @@ def soft404_reason(obs: Observed, baseline: Baseline) -> str | None:
     if obs.status is None or not 200 <= obs.status < 300 or not obs.is_html:
         return None
     nf, home = baseline.not_found, baseline.home
+    if home is not None and obs.final_url == home.final_url:
+        return None  # it is the home page (a shallow link, perhaps, but not a 'not found')
     if (nf is not None and nf.hops and nf.status is not None
             and obs.final_url == nf.final_url and obs.url != nf.final_url):
         return f"it ends on {nf.final_url}, where the site sends addresses that do not exist"
@@ -174,9 +176,11 @@ def soft404_reason(obs: Observed, baseline: Baseline) -> str | None:
         home_title = home.title if home is not None else ""
         sim = similarity(obs.shingles, nf.shingles)
         same_title = bool(obs.title) and obs.title == nf.title and obs.title != home_title
-        if same_title and (sim >= 0.5 or not obs.shingles):
+        if same_title and (sim >= 0.5 or not obs.shingles or not nf.shingles):
             return f"same title as the site's 'not found' page ('{obs.title}')"
-        if sim >= SOFT_SIMILARITY:
+        serves_home = home is not None and similarity(nf.shingles, home.shingles) >= \
+            SOFT_SIMILARITY  # unknown addresses get the home page: that is 'shallow'
+        if sim >= SOFT_SIMILARITY and not serves_home:
             return f"its content is {sim:.0%} the same as the site's 'not found' page"
     for text in (obs.title, obs.h1):
         match = NOT_FOUND.search(text or "")

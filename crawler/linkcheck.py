@@ -32,7 +32,7 @@ from crawler.assess import Baseline, Observed, assess, similarity, summarise_htm
 from crawler.decode import binary_kind, decode_html, media_type
 from crawler.messages import describe
 from crawler.safety import AddressPolicy, Refused, guard_transport
-from crawler.urls import home_path, host_of, split_fragment
+from crawler.urls import home_path, host_of, normalise, split_fragment
 from poaudit.store.records import LinkCheckRecord
 
 __all__ = ["CheckOptions", "LinkChecker", "LinkTarget", "check_links"]
@@ -227,6 +227,8 @@ class LinkChecker:
             obs = Observed(url, None, url, problem="file-url")
         elif scheme not in ("http", "https"):
             obs = Observed(url, None, url, problem="unsupported-scheme")
+        elif normalise(url) is None:
+            obs = Observed(url, None, url, problem="invalid-url")
         else:
             obs = await self.fetch(url)
         baseline = Baseline()
