@@ -41,7 +41,8 @@ const all = [...document.querySelectorAll('*')];
 return {
   executed: window.__executed || [],
   scripts: document.scripts.length,
-  active: document.querySelectorAll('img, svg, iframe, object, embed, form').length,
+  // the report's own trend charts (svg.trend: numbers only, built by reports._trends) aside
+  active: document.querySelectorAll('img, svg:not(.trend), iframe, object, embed, form').length,
   handlers: all.filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
   js_links: [...document.links].filter(a => !/^(https?:|mailto:)/.test(a.href)).length,
   overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
