@@ -33,7 +33,8 @@ def test_exit_1_only_on_a_configured_regression(tmp_path: Path,
 
     class Done:
         def __init__(self, run_id: int) -> None:
-            self.run_id, self.reports = run_id, {}
+            self.run_id = run_id
+            self.reports: dict[str, Path] = {}
 
     def fake_audit(profile: Any, url: str, out: Path, **kw: Any) -> Done:
         store = Store(url)
