@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,9 +44,13 @@ def _noop(stage: str, info: dict[str, Any]) -> None:
 
 
 def run_browser_stage(
-    store: Store, run_id: int, profile: Profile, progress: Progress = _noop
+    store: Store, run_id: int, profile: Profile, progress: Progress = _noop,
+    incremental: bool = False,
 ) -> int:
-    """Load every crawled HTML page in headless Chromium and run axe-core (G20)."""
+    """Load every crawled HTML page in headless Chromium and run axe-core (G20).
+
+    ``incremental``: copy the previous run's results for pages whose content is unchanged
+    (same URL, same content hash, same axe options; see :mod:`crawler.incremental`)."""
     if AXE_ID in profile.probes_disabled:
         return 0
     html = [
@@ -60,7 +65,15 @@ def run_browser_stage(
     limit = options.pop("max_pages", None)
     if isinstance(limit, int):
         html = html[:limit]
-    progress("browser", {"pages": len(html)})
+    reused: list[Finding] = []
+    if incremental:
+        from crawler.incremental import reuse_page_findings
+
+        reused, html = reuse_page_findings(store, run_id, AXE_ID, html, ("axe_tags",))
+        store.add_findings(run_id, reused)
+    progress("browser", {"pages": len(html), "reused": len(reused)})
+    if reused and not html:
+        return len(reused)
     try:
         from probes import accessibility_axe
 
@@ -76,7 +89,7 @@ def run_browser_stage(
                 detail={"error": repr(exc)[:500], "pages": len(html)},
             )
         ]
-    return store.add_findings(run_id, findings)
+    return len(reused) + store.add_findings(run_id, findings)
 
 
 def run_active_stage(
@@ -104,12 +117,14 @@ def audit(
     mailbox: Any = None,
     progress: Progress = _noop,
     persistence_nights: int | None = None,
+    incremental: bool = False,
 ) -> AuditResult:
     """Audit one site end to end and write its reports under ``out_dir``.
 
     ``persistence_nights``: hold transient link failures (timeout, connection error, 5xx) as
     "caution" until they fail on that many consecutive runs (nightly audits; see
     :func:`poaudit.history.apply_persistence`). None: every failure counts at once.
+    ``incremental``: reuse the previous run's browser results for unchanged pages.
     """
     import crawler
     import reports
@@ -142,7 +157,10 @@ def audit(
         )
         stats_dict["form_findings"] = run_active_stage(store, run_id, profile, mailbox, progress)
         if browser:
-            stats_dict["browser_findings"] = run_browser_stage(store, run_id, profile, progress)
+            started = time.monotonic()
+            stats_dict["browser_findings"] = run_browser_stage(
+                store, run_id, profile, progress, incremental=incremental)
+            stats_dict["browser_seconds"] = round(time.monotonic() - started, 2)
         if persistence_nights is not None:
             from poaudit.history import apply_persistence
 

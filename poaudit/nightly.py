@@ -93,6 +93,7 @@ class NightlyConfig(_Strict):
     retention_runs: int | None = Field(60, ge=1)
     concurrency: int = Field(4, ge=1)
     browser: bool = True
+    incremental: bool = True
     lock_dir: Path | None = None
 
 
@@ -262,7 +263,8 @@ def _audit_site(profile: Profile, config: NightlyConfig, store: Store,
         with site_lock(store, profile.name, config.lock_dir):
             audited = audit_fn(profile, store.url, config.out_dir / profile.name,
                                browser=config.browser,
-                               persistence_nights=config.persistence_nights)
+                               persistence_nights=config.persistence_nights,
+                               incremental=config.incremental)
             result.run_id = audited.run_id
             result.reports = dict(audited.reports)
             result.diff = diff_runs(store, audited.run_id)

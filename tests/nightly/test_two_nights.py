@@ -74,7 +74,8 @@ def fixed_dead_port(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _axe_stage(faulty: set[str]) -> Any:
     """A browser stage that stores axe-shaped findings: ``faulty`` pages fail image-alt."""
 
-    def stage(store: Store, run_id: int, profile: Profile, progress: Any = None) -> int:
+    def stage(store: Store, run_id: int, profile: Profile, progress: Any = None,
+              incremental: bool = False) -> int:
         pages = [p.final_url or p.url for p in store.pages(run_id)
                  if p.status == 200 and (p.content_type or "").startswith("text/html")][:5]
         found: list[Finding] = []
