@@ -64,7 +64,7 @@ def run_browser_stage(
     }
     limit = options.pop("max_pages", None)
     if isinstance(limit, int):
-        html = html[:limit]
+        html = sorted(html)[:limit]  # the same pages every night, whatever the crawl order
     reused: list[Finding] = []
     if incremental:
         from crawler.incremental import reuse_page_findings
