@@ -252,6 +252,11 @@ class _Crawl:
 
     def finalize(self) -> None:
         marker = self.jobdir / FINAL_MARKER if self.jobdir else None
+        nights = self.profile.probe_options.get(LINKCHECK_OPTIONS, {}).get("persistence_nights")
+        if isinstance(nights, int) and nights > 0:  # nightly runs: see poaudit.history
+            from poaudit.history import apply_persistence
+
+            apply_persistence(self.store, self.run_id, nights)
         checks = self.store.link_checks(self.run_id)
         self.stats.link_checks = len(checks)
         self.stats.problem_links = sum(1 for c in checks if c.verdict not in ("ok",))

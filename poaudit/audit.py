@@ -130,6 +130,11 @@ def audit(
     import reports
     import scoring
 
+    if persistence_nights is not None:  # the crawler holds transient failures before probes
+        options = {**profile.probe_options}  # finalise (crawler.run reads it from here)
+        options["link-check"] = {**options.get("link-check", {}),
+                                 "persistence_nights": persistence_nights}
+        profile = profile.model_copy(update={"probe_options": options})
     store = Store(store_url)
     if resume_run is not None:
         store.reopen_run(resume_run)
