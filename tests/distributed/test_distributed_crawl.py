@@ -131,7 +131,7 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     wait_until_done(rurl, run_id, timeout=120)
-    out, errors = survivor.communicate(timeout=60)
+    _out, errors = survivor.communicate(timeout=60)
     assert survivor.returncode == 0, errors.decode()[-2000:]
     status = run_status(r, run_id)
     finish_run(profile, pg, run_id, rurl)
