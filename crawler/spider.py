@@ -47,6 +47,7 @@ FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 ROBOTS_PROBE = "crawl-robots"
 MAX_ANCHOR_TEXT = 300
+MAX_CRAWL_DELAY = 60.0
 
 
 @dataclass
@@ -113,6 +114,7 @@ class SiteSpider(scrapy.Spider):
         self.robots: dict[str, Protego | None] = {}
         self.not_found: dict[str, Observed | None] = {}
         self.ready: set[str] = set()
+        self.crawl_delay: dict[str, float] = {}
         self._replaying = 0
         self.fetched = 0
         self.started = time.monotonic()
@@ -160,6 +162,8 @@ class SiteSpider(scrapy.Spider):
         elif response.status >= 500:  # server error: assume everything is disallowed for now
             parser = Protego.parse("User-agent: *\nDisallow: /\n")
         self.robots[host] = parser
+        if parser is not None:
+            self._honour_crawl_delay(host, parser.crawl_delay(self._ua_token()))
         yield from self._record_robots(response.url, response.status, response.body, text,
                                        parser, None)
         yield self._baseline_request(host)
@@ -189,6 +193,8 @@ class SiteSpider(scrapy.Spider):
         if status == 200:
             message = (f"robots.txt found at {url} with {len(rules)} Disallow rule(s); "
                        "poaudit obeys it.")
+            if delay and host_of(url) in self.crawl_delay:
+                message += f" Its Crawl-delay of {delay:g} s was honoured."
         elif error:
             message = f"robots.txt at {url} could not be fetched ({error}); crawling everything."
         else:
@@ -201,6 +207,20 @@ class SiteSpider(scrapy.Spider):
 
     def _ua_token(self) -> str:
         return "poaudit"
+
+    def _honour_crawl_delay(self, host: str, delay: float | None) -> None:
+        """A robots.txt Crawl-delay longer than the profile's becomes the host's delay
+        (capped at a minute), and AutoThrottle is told not to shorten it."""
+        if not delay or delay <= 1.0 / self.limits.requests_per_second:
+            return
+        delay = min(float(delay), MAX_CRAWL_DELAY)
+        self.crawl_delay[host] = delay
+        downloader = self.crawler.engine.downloader
+        slot_settings = downloader.per_slot_settings.setdefault(host, {})
+        slot_settings["delay"] = delay
+        slot = downloader.slots.get(host)
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
 
     def _baseline_request(self, host: str) -> Request:
         scheme = self._scheme_for(host)
@@ -298,10 +318,13 @@ class SiteSpider(scrapy.Spider):
         return self._request(url, depth)
 
     def _request(self, url: str, depth: int, replay: bool = False) -> Request:
+        host = host_of(url)
+        meta: dict[str, Any] = {"url": url, "depth": depth, "download_slot": host,
+                                "replay": replay}
+        if host in self.crawl_delay:
+            meta["autothrottle_dont_adjust_delay"] = True
         return Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
-                       priority=-depth,
-                       meta={"url": url, "depth": depth, "download_slot": host_of(url),
-                             "replay": replay})
+                       priority=-depth, meta=meta)
 
     # -- responses ----------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
