@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 import scrapy
 from protego import Protego
@@ -38,10 +39,10 @@ from crawler.urls import host_of, link_kind, normalise
 from poaudit.findings import Finding, Kind
 from poaudit.profile import Profile
 from poaudit.store.records import LinkRecord, PageRecord
-from probes.base import Page
+from probes.base import Page, PageLink
 from probes.runner import ProbeRunner
 
-__all__ = ["CrawlPlan", "SiteSpider"]
+__all__ = ["CrawlPlan", "SiteSpider", "links_of"]
 
 FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -463,7 +464,7 @@ class SiteSpider(scrapy.Spider):
         requests: list[Request] = []
         done: set[str] = set()
         data = self.data
-        for link in page.links:
+        for link in links_of(page):
             if link.tag not in FOLLOW_TAGS:
                 continue
             resolved = self._resolve(link.url, source)
@@ -547,6 +548,29 @@ class SiteSpider(scrapy.Spider):
                             "queued": max(0, len(self.seen) - self.fetched),
                             "pages_per_second": round(self.fetched / elapsed, 1) if elapsed
                             else 0.0})
+
+
+def links_of(page: Page) -> list[PageLink]:
+    """``page.links``, or — when one malformed href makes it raise (``http://host]`` is a
+    ValueError in urljoin) — the same extraction link by link, keeping the bad ones raw."""
+    try:
+        return page.links
+    except ValueError:
+        pass
+    out: list[PageLink] = []
+    attrs = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
+    for el in page.tree.iter("a", "area", "iframe", "frame"):
+        tag = str(el.tag)
+        raw = (el.get(attrs[tag]) or "").strip()
+        if not raw or raw.lower().startswith(("javascript:", "data:")):
+            continue
+        try:
+            url, fragment = urldefrag(urljoin(page.base_url, raw))
+        except ValueError:
+            url, fragment = raw, ""
+        text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
+        out.append(PageLink(url, fragment, text, tag, (el.get("rel") or "").lower()))
+    return out
 
 
 def _latency(response: Response) -> float | None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
-from probes.base import host_of
+from probes.base import host_of as _host_of
 
 __all__ = [
     "SESSION_PARAMS",
@@ -72,6 +72,15 @@ _HOME_PATHS = frozenset(
         "/en/",
     }
 )
+
+
+def host_of(url: str) -> str:
+    """Lower-case host with port (:func:`probes.base.host_of`); "" for a URL urllib cannot
+    split (``http://host]``), so one malformed link never stops a page."""
+    try:
+        return _host_of(url)
+    except ValueError:
+        return ""
 
 
 class NormalUrl(str):

@@ -159,3 +159,13 @@ def test_soft_404_is_judged_against_the_hosts_baseline() -> None:
     assert item.facts.soft404 and "same title" in item.facts.soft404
     (fine,), _ = split(list(spider.parse(respond(f"{SITE}/bins/"))))
     assert fine.facts.soft404 is None
+
+
+def test_a_malformed_href_does_not_cost_the_page_its_links() -> None:
+    spider = make_spider()
+    body = PAGE.replace("</body>", '<a href="http://localhost]">bad</a></body>')
+    (item,), requests = split(list(spider.parse(respond(f"{SITE}/bins/", body))))
+    targets = {x.target_url for x in item.links}
+    assert "http://localhost]" in targets and f"{SITE}/collections/" in targets
+    assert requests
+    assert spider.data.outbound["http://localhost]"].kind == "outbound"
