@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import socket
+import threading
 import time
 import uuid
 import zlib
@@ -227,7 +228,11 @@ class DistributedSpider(SiteSpider):
         self.pages_written = 0
         self.errors = 0
         self.finished = False
+        self.redis_url = redis_url
         self._beat: task.LoopingCall | None = None
+        self._stop = threading.Event()
+        self._pulse = threading.Thread(target=self._heartbeat, name="poaudit-heartbeat",
+                                       daemon=True)
         self._register()
 
     @classmethod
@@ -248,33 +253,47 @@ class DistributedSpider(SiteSpider):
         self.r.sadd(self.keys.workers, self.worker_id)
 
     def _opened(self, spider: Any) -> None:
-        self._beat = task.LoopingCall(self._heartbeat)
-        self._beat.start(min(0.5, self.heartbeat_ttl / 4), now=True)
+        self._beat = task.LoopingCall(self._tick)
+        self._beat.start(0.25, now=True)
+        self._pulse.start()
 
     def _closed(self, spider: Any) -> None:
         if self._beat is not None and self._beat.running:
             self._beat.stop()
+        self._stop.set()
+        self._pulse.join(timeout=5)
         self.r.hset(self.keys.stats(self.worker_id),
                     mapping={"updated": str(time.time()), "pages": self.pages_written,
                              "errors": self.errors})
         self.r.delete(self.keys.hb(self.worker_id))
 
     def _heartbeat(self) -> None:
+        """The heartbeat, on its own thread: a reactor busy parsing a big page is not dead
+        (a killed process stops beating at once; a hung one is not detected)."""
+        r = connect(self.redis_url)
+        while not self._stop.wait(self.heartbeat_ttl / 5):
+            try:
+                now = str(time.time())
+                pipe = r.pipeline()
+                pipe.set(self.keys.hb(self.worker_id), now, px=int(self.heartbeat_ttl * 1000))
+                pipe.hset(self.keys.stats(self.worker_id),
+                          mapping={"updated": now, "pages": self.pages_written,
+                                   "errors": self.errors})
+                pipe.execute()
+            except Exception:  # a Redis hiccup: the next beat retries
+                log.exception("heartbeat failed")
+
+    def _tick(self) -> None:
+        """On the reactor: re-queue dead workers' requests, and look at the shared queue
+        now rather than at Scrapy's 5 s engine heartbeat."""
         try:
-            now = str(time.time())
-            pipe = self.r.pipeline()
-            pipe.set(self.keys.hb(self.worker_id), now, px=int(self.heartbeat_ttl * 1000))
-            pipe.hset(self.keys.stats(self.worker_id),
-                      mapping={"updated": now, "pages": self.pages_written,
-                               "errors": self.errors})
-            pipe.execute()
             reap(self.r, self.run_id)
             engine = self.crawler.engine
             slot = getattr(engine, "_slot", None)
             if slot is not None:  # look at the shared queue now, not at the 5 s heartbeat
                 slot.nextcall.schedule()
-        except Exception:  # a Redis hiccup must not stop the worker; the next beat retries
-            log.exception("heartbeat failed")
+        except Exception:  # a Redis hiccup must not stop the worker; the next tick retries
+            log.exception("reaping failed")
 
     def _idle(self, spider: Any) -> None:
         reap(self.r, self.run_id)

@@ -143,30 +143,85 @@ def audit(
         str | None,
         typer.Option(help="Exit 1 when any outcome has one of these statuses, e.g. 'not met'."),
     ] = None,
+    redis: Annotated[
+        str | None,
+        typer.Option("--redis", envvar="POAUDIT_REDIS",
+                     help="Share the crawl with 'poaudit worker' processes through this Redis "
+                     "(the store must be PostgreSQL all workers can reach)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="With --redis: also start this many local workers.")
+    ] = 0,
+    grid: Annotated[
+        str | None,
+        typer.Option("--grid", envvar="POAUDIT_GRID",
+                     help="Run the accessibility checks on this Selenium Grid (WebDriver URL)."),
+    ] = None,
 ) -> None:
     """Crawl a site, run every probe, score all 73 outcomes and write the reports."""
     from poaudit.audit import audit as run_audit
+    from poaudit.worker import distributed_audit, with_grid
 
     wanted = _parse_fail_on(fail_on)
     try:
-        prof = _load(profile)
+        prof = with_grid(_load(profile), grid)
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
         ) as bar:
-            result = run_audit(
-                prof,
-                store,
-                out_dir,
-                resume_run=resume,
-                browser=browser,
-                progress=_progress_printer(bar),
-            )
+            if redis:
+                result = distributed_audit(prof, store, out_dir, redis, local_workers=workers,
+                                           browser=browser, progress=_progress_printer(bar))
+            else:
+                result = run_audit(
+                    prof,
+                    store,
+                    out_dir,
+                    resume_run=resume,
+                    browser=browser,
+                    progress=_progress_printer(bar),
+                )
     except _config_errors() as exc:
         raise _fail(str(exc)) from None
     out.print(f"run {result.run_id}: {result.stats.get('pages', '?')} pages")
     for kind, path in sorted(result.reports.items()):
         out.print(f"  {kind}: {path}")
     raise typer.Exit(_summarise(result.statuses, wanted))
+
+
+@app.command()
+def worker(
+    redis: Annotated[str, typer.Option("--redis", envvar="POAUDIT_REDIS", help="Redis URL.")],
+    store: Annotated[
+        str | None,
+        typer.Option("--store", envvar="POAUDIT_STORE",
+                     help="PostgreSQL URL (default: the one each run was seeded with)."),
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop after one run.")] = False,
+    run: Annotated[int | None, typer.Option("--run", help="Work on this run only.")] = None,
+    heartbeat_ttl: Annotated[
+        float, typer.Option("--heartbeat-ttl", help="Seconds before a silent worker is dead.")
+    ] = 15.0,
+) -> None:
+    """Take pages of distributed crawls from Redis (any number, on any machines)."""
+    from poaudit.worker import run_worker
+
+    run_worker(redis, store, once=once, run_id=run, heartbeat_ttl=heartbeat_ttl)
+
+
+@app.command()
+def status(
+    redis: Annotated[str, typer.Option("--redis", envvar="POAUDIT_REDIS", help="Redis URL.")],
+    run: Annotated[int | None, typer.Option("--run", help="Only this run.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
+) -> None:
+    """Queue depth, in-flight requests, pages/s per worker and errors of distributed crawls."""
+    from poaudit.status import collect, render
+
+    statuses = collect(redis, run)
+    if as_json:
+        out.print_json(json.dumps(statuses))
+    else:
+        render(statuses, out)
 
 
 @app.command()

@@ -93,7 +93,7 @@ def test_two_workers_crawl_each_page_once_and_score_like_one_process(
     # one process too), and the cookie-gated page always is (302, then again with the cookie)
     assert set(dist_hits) == set(single_hits)
     again = _redirect_targets(pg, single_run) | {t for t in single_hits if "login.php" in t}
-    assert all(n == 1 for t, n in dist_hits.items() if t not in again), dist_hits
+    assert all(n == 1 for t, n in dist_hits.items() if t not in again), (dist_hits, status)
     assert all(n <= 2 for n in dist_hits.values())
     assert all(w["finished"] and w["pages"] > 0 for w in results), results  # both took pages
     assert sum(w["pages"] for w in results) == len(_stored(pg, run_id)[0])
