@@ -41,6 +41,7 @@ __all__ = [
     "RunKeys",
     "cleanup",
     "connect",
+    "has_room",
     "is_done",
     "reap",
     "run_status",
@@ -130,10 +131,13 @@ def _encoded(request: Request, callback: str, errback: str) -> bytes:
 
 
 def seed(r: redis.Redis, profile: Profile, run_id: int, store_url: str,
-         disabled_probes: list[str] | None = None) -> None:
+         disabled_probes: list[str] | None = None, max_workers: int | None = None) -> None:
     """Register run ``run_id`` and queue its first requests (robots.txt, or the not-found
     baselines when robots.txt is not obeyed); the spider takes it from there. Idempotent: a
-    run that already has state is left as it is (a restarted coordinator resumes it)."""
+    run that already has state is left as it is (a restarted coordinator resumes it).
+
+    ``max_workers`` caps how many ``poaudit worker`` processes join the run: each worker keeps
+    the profile's per-host rate, so N workers on one site send N times the requests."""
     keys = RunKeys(run_id)
     if not r.set(keys.seeded, "1", nx=True):
         r.sadd(ACTIVE_RUNS, run_id)
@@ -142,6 +146,8 @@ def seed(r: redis.Redis, profile: Profile, run_id: int, store_url: str,
     r.set(keys.store, store_url)
     r.set(keys.disabled, json.dumps(sorted(disabled_probes or [])))
     r.set(keys.created, str(time.time()))
+    if max_workers is not None:
+        r.set(keys.max_workers, str(max_workers))
     for host in sorted(profile.allowed_hosts):
         scheme = _scheme_for(profile, host)
         if profile.crawl.obey_robots_txt:
@@ -197,6 +203,17 @@ def cleanup(r: redis.Redis, run_id: int) -> int:
 
 def active_runs(r: redis.Redis) -> list[int]:
     return sorted(int(x) for x in cast(set[bytes], r.smembers(ACTIVE_RUNS)))
+
+
+def has_room(r: redis.Redis, run_id: int) -> bool:
+    """Whether another worker may join the run (fewer live workers than its cap)."""
+    keys = RunKeys(run_id)
+    cap = cast(bytes | None, r.get(keys.max_workers))
+    if cap is None:
+        return True
+    live = sum(1 for w in cast(set[bytes], r.smembers(keys.workers))
+               if r.exists(keys.hb(w.decode())))
+    return live < int(cap)
 
 
 def run_status(r: redis.Redis, run_id: int) -> dict[str, Any]:

@@ -127,6 +127,7 @@ def finish_run(profile: Profile, store_url: str, run_id: int, redis_url: str, *,
 
 def distributed_crawl(profile: Profile, store_url: str, run_id: int, redis_url: str, *,
                       disabled_probes: Iterable[str] = (), local_workers: int = 0,
+                      max_workers: int | None = None,
                       progress: Progress | None = None, timeout: float | None = None,
                       heartbeat_ttl: float = HEARTBEAT_TTL, keep_keys: bool = False,
                       log_level: str = "WARNING") -> CrawlStats:
@@ -135,7 +136,7 @@ def distributed_crawl(profile: Profile, store_url: str, run_id: int, redis_url: 
     deleted afterwards unless ``keep_keys``."""
     started = time.monotonic()
     r = connect(redis_url)
-    seed(r, profile, run_id, store_url, list(disabled_probes))
+    seed(r, profile, run_id, store_url, list(disabled_probes), max_workers)
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_local_worker, name=f"poaudit-worker-{run_id}-{i}",
                          args=(redis_url, run_id, store_url, heartbeat_ttl))

@@ -152,6 +152,11 @@ def audit(
     workers: Annotated[
         int, typer.Option("--workers", help="With --redis: also start this many local workers.")
     ] = 0,
+    max_workers: Annotated[
+        int | None,
+        typer.Option("--max-workers", help="With --redis: at most this many workers on the site "
+                     "(each keeps the profile's per-host rate)."),
+    ] = None,
     grid: Annotated[
         str | None,
         typer.Option("--grid", envvar="POAUDIT_GRID",
@@ -170,7 +175,8 @@ def audit(
         ) as bar:
             if redis:
                 result = distributed_audit(prof, store, out_dir, redis, local_workers=workers,
-                                           browser=browser, progress=_progress_printer(bar))
+                                           max_workers=max_workers, browser=browser,
+                                           progress=_progress_printer(bar))
             else:
                 result = run_audit(
                     prof,

@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from crawler.distributed import HEARTBEAT_TTL, RunKeys, active_runs, connect, is_done
+from crawler.distributed import (
+    HEARTBEAT_TTL,
+    RunKeys,
+    active_runs,
+    connect,
+    has_room,
+    is_done,
+)
 from poaudit.audit import AuditResult, Progress, _noop, run_active_stage, run_browser_stage
 from poaudit.profile import Profile
 from poaudit.store import Store
@@ -59,7 +66,7 @@ def _next_run(redis_url: str, skip: set[int]) -> int | None:
     for run_id in active_runs(r):
         if run_id in skip:
             continue
-        if r.exists(RunKeys(run_id).done) or is_done(r, run_id):
+        if r.exists(RunKeys(run_id).done) or is_done(r, run_id) or not has_room(r, run_id):
             continue
         return run_id
     return None
@@ -96,7 +103,8 @@ def run_worker(redis_url: str, store_url: str | None = None, *, once: bool = Fal
 
 
 def distributed_audit(profile: Profile, store_url: str, out_dir: Path, redis_url: str, *,
-                      local_workers: int = 0, browser: bool = True, ieg: bool = True,
+                      local_workers: int = 0, max_workers: int | None = None,
+                      browser: bool = True, ieg: bool = True,
                       partners: bool = True, mailbox: Any = None,
                       progress: Progress = _noop) -> AuditResult:
     """Audit one site with its crawl shared by ``poaudit worker`` processes (see
@@ -112,7 +120,7 @@ def distributed_audit(profile: Profile, store_url: str, out_dir: Path, redis_url
     try:
         stats = distributed_crawl(profile, store.url, run_id, redis_url,
                                   disabled_probes=profile.probes_disabled,
-                                  local_workers=local_workers,
+                                  local_workers=local_workers, max_workers=max_workers,
                                   progress=lambda info: progress("crawl", info))
         stats_dict: dict[str, Any] = stats.as_dict()
         stats_dict["distributed"] = True

@@ -116,3 +116,24 @@ def test_cli_audit_with_redis_and_two_local_workers(running: RunningArea, rurl: 
     finally:
         store.close()
     assert not list(connect(rurl).scan_iter(match=f"poaudit:run:{run.id}:*"))
+
+
+def test_workers_spread_over_runs_capped_per_site(running: RunningArea, rurl: str) -> None:
+    from poaudit.worker import _next_run
+
+    r = connect(rurl)
+    first, second = 990_011, 990_012
+    for run_id in (first, second):
+        seed(r, area_profile(running, "babergh"), run_id, "postgresql://unused/db",
+             max_workers=1)
+    try:
+        assert _next_run(rurl, set()) == first
+        keys = RunKeys(first)
+        r.sadd(keys.workers, "busy")
+        r.set(keys.hb("busy"), "1", px=5000)  # a live worker holds the first site
+        assert _next_run(rurl, set()) == second
+        r.delete(keys.hb("busy"))  # it died: there is room again
+        assert _next_run(rurl, set()) == first
+    finally:
+        cleanup(r, first)
+        cleanup(r, second)
