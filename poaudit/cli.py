@@ -175,7 +175,8 @@ def audit(
         ) as bar:
             if redis:
                 result = distributed_audit(prof, store, out_dir, redis, local_workers=workers,
-                                           max_workers=max_workers, browser=browser,
+                                           max_workers=max_workers, resume_run=resume,
+                                           browser=browser,
                                            progress=_progress_printer(bar))
             else:
                 result = run_audit(

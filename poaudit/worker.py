@@ -104,7 +104,7 @@ def run_worker(redis_url: str, store_url: str | None = None, *, once: bool = Fal
 
 def distributed_audit(profile: Profile, store_url: str, out_dir: Path, redis_url: str, *,
                       local_workers: int = 0, max_workers: int | None = None,
-                      browser: bool = True, ieg: bool = True,
+                      resume_run: int | None = None, browser: bool = True, ieg: bool = True,
                       partners: bool = True, mailbox: Any = None,
                       progress: Progress = _noop) -> AuditResult:
     """Audit one site with its crawl shared by ``poaudit worker`` processes (see
@@ -114,8 +114,15 @@ def distributed_audit(profile: Profile, store_url: str, out_dir: Path, redis_url
     from crawler.distributed_run import distributed_crawl
 
     store = Store(store_url)
-    run_id = store.start_run(profile.name, profile.council, profile.model_dump(mode="json"),
-                             scoring.SCORING_VERSION)
+    if resume_run is not None:  # the coordinator died: the workers' state is still in Redis
+        if not connect(redis_url).exists(RunKeys(resume_run).seeded):
+            raise LookupError(f"run {resume_run} has no distributed state in Redis "
+                             f"({redis_url}): it cannot be resumed; audit the site again")
+        store.reopen_run(resume_run)
+        run_id = resume_run
+    else:
+        run_id = store.start_run(profile.name, profile.council,
+                                 profile.model_dump(mode="json"), scoring.SCORING_VERSION)
     progress("crawl", {"run_id": run_id, "site": profile.name, "redis": redis_url})
     try:
         stats = distributed_crawl(profile, store.url, run_id, redis_url,

@@ -137,3 +137,28 @@ def test_workers_spread_over_runs_capped_per_site(running: RunningArea, rurl: st
     finally:
         cleanup(r, first)
         cleanup(r, second)
+
+
+@pytest.mark.postgres
+def test_a_dead_coordinator_is_resumed_from_redis(running: RunningArea, rurl: str, pg: str,
+                                                  tmp_path: Path) -> None:
+    from poaudit.worker import distributed_audit
+    from tests.distributed.conftest import start_worker
+
+    profile = area_profile(running, "babergh")
+    store = Store(pg)
+    run_id = store.start_run(profile.name, profile.council)
+    seed(connect(rurl), profile, run_id, pg)  # as the coordinator did before it died
+    worker = start_worker(rurl, pg, run_id, "lone")
+    _out, errors = worker.communicate(timeout=120)  # the worker finishes the crawl alone
+    assert worker.returncode == 0, errors.decode()[-2000:]
+    result = distributed_audit(profile, pg, tmp_path / "out", rurl, resume_run=run_id,
+                               browser=False)
+    assert result.run_id == run_id and result.statuses
+    run = store.get_run(run_id)
+    assert run.status == "finished" and run.stats["pages"] == len(store.pages(run_id)) > 30
+    assert store.findings(run_id, probe_id="crawl-limits")
+    store.close()
+    assert not list(connect(rurl).scan_iter(match=f"poaudit:run:{run_id}:*"))
+    with pytest.raises(LookupError, match="no distributed state"):
+        distributed_audit(profile, pg, tmp_path / "again", rurl, resume_run=run_id)
