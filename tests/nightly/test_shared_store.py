@@ -1,8 +1,10 @@
-"""The nightly run on PostgreSQL: two sites of the demo area audited concurrently into one
-database (loopback scratch database), twice; the advisory lock keeps a site's runs apart."""
+"""Two sites of the demo area audited concurrently into one database, twice: on PostgreSQL
+(loopback scratch database; the advisory lock keeps a site's runs apart) and on SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,13 +15,20 @@ from poaudit.nightly import EXIT_OK, LockHeld, load_nightly, run_nightly, site_l
 from poaudit.store import Store
 from tests.pg import scratch_database
 
-pytestmark = pytest.mark.postgres
 SITES = ("mid-suffolk", "babergh")
 
 
-def test_two_sites_concurrently_into_one_postgres_database(tmp_path: Path) -> None:
+@contextmanager
+def _sqlite(tmp_path: Path) -> Iterator[str]:
+    yield f"sqlite:///{tmp_path / 'shared.sqlite'}"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgres)])
+def test_two_sites_concurrently_into_one_database(tmp_path: Path, backend: str) -> None:
     area = build_area(seed=2004, pages_per_site=40)
-    with scratch_database() as url, serve(area) as running:
+    database = scratch_database() if backend == "postgresql" else _sqlite(tmp_path)
+    with database as url, serve(area) as running:
         profiles = []
         for key in SITES:
             profile = running.profile(key)
@@ -32,10 +41,11 @@ def test_two_sites_concurrently_into_one_postgres_database(tmp_path: Path) -> No
         }), encoding="utf-8")
         config, parsed = load_nightly(path)
         first = run_nightly(config, parsed)
-        assert [s.error for s in first.sites] == [None, None]
+        assert [s.error for s in first.sites] == [None, None], [s.error for s in first.sites]
         second = run_nightly(config, parsed)
-        assert [s.error for s in second.sites] == [None, None]
-        assert second.exit_code == EXIT_OK  # nothing changed: no regression
+        assert [s.error for s in second.sites] == [None, None], [s.error for s in second.sites]
+        assert second.exit_code == EXIT_OK, [  # nothing changed: no regression
+            (s.site, s.regressions, s.diff.as_dict() if s.diff else None) for s in second.sites]
         store = Store(url)
         try:
             for key, site in zip(SITES, second.sites, strict=True):
