@@ -24,7 +24,6 @@ from tests.reports.conftest import (
     Scored,
 )
 
-
 # The report's own trend charts (reports._trends: numbers and escaped labels only) are the one
 # inline SVG allowed; everything else that looks like SVG came from crawled content.
 OWN_CHARTS = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" role="img" [^>]*'
