@@ -127,6 +127,7 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
     while int(r.hlen(keys.facts)) < 16 or not r.hlen(keys.proc("victim")):
         assert time.monotonic() < deadline and victim.poll() is None
         time.sleep(0.01)
+    victim.send_signal(signal.SIGSTOP)  # freeze it, so what it holds can be counted
     in_flight = int(r.hlen(keys.proc("victim")))
     victim.send_signal(signal.SIGKILL)
     victim.wait()
