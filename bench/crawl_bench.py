@@ -7,7 +7,8 @@ static page fetched once) so that no crawler pays for the server's first renderi
 at a time, each in its own process tree so peak memory is its own:
 
 * **poaudit**: ``crawler.crawl()`` — the full crawl: robots.txt, probes on every page, store
-  writes, then link checks of every outbound/partner link and probe finalisation;
+  writes, then link checks of every outbound/partner link and probe finalisation; and once
+  more with every probe disabled, to show what the HTML probes cost;
 * **bare Scrapy**: a CrawlSpider with one Rule(LinkExtractor) that does nothing but follow links
   (Scrapy's defaults; a second run with the two settings poaudit changes for speed,
   ``CONCURRENT_ITEMS=1`` and ``WARN_ON_GENERATOR_RETURN_VALUE=False``, is shown for reference);
@@ -30,6 +31,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -98,16 +100,19 @@ def _bare(base: str, tuned: bool) -> None:
     print(json.dumps({"pages": count[0]}))
 
 
-def _poaudit(profile_file: str, store_file: str) -> None:
-    """poaudit's public entry point, as ``poaudit audit`` calls it."""
+def _poaudit(profile_file: str, store_file: str, probes: bool) -> None:
+    """poaudit's public entry point, as ``poaudit audit`` calls it (optionally no probes,
+    to show what the crawl and link checks cost on their own)."""
     import crawler
     from poaudit.profile import parse_profile
     from poaudit.store import Store
+    from probes.registry import registry
 
     profile = parse_profile(json.loads(Path(profile_file).read_text()), profile_file)
     store = Store(f"sqlite:///{store_file}")
     run_id = store.start_run(profile.name, profile.council)
-    stats = crawler.crawl(profile, store.url, run_id)
+    disabled = () if probes else tuple(registry())
+    stats = crawler.crawl(profile, store.url, run_id, disabled_probes=disabled)
     caller = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"pages": stats.fetched, "caller_rss_mb": round(caller, 1),
                       **stats.as_dict()}))
@@ -136,7 +141,7 @@ def _one_run(name: str, cmd: list[str]) -> dict[str, Any]:
     out = {"pages": pages, "seconds": round(result["wall"], 1),
            "pages_per_second": round(pages / result["wall"], 1),
            "peak_rss_mb": result["peak_rss_mb"]}
-    if name == "poaudit":
+    if name.startswith("poaudit"):
         out.update(peak_rss_mb=extra["peak_rss_mb"], caller_rss_mb=extra["caller_rss_mb"],
                    link_checks=extra["link_checks"], findings=extra["findings_written"],
                    crawl_seconds=extra["crawl_seconds"], check_seconds=extra["check_seconds"])
@@ -191,7 +196,8 @@ def main() -> int:
                     help="run every crawler this many times, interleaved; keep each one's best "
                          "(the machine may be shared: the best run is the least disturbed)")
     ap.add_argument("--skip", nargs="*", default=[],
-                    choices=["bare", "bare-tuned", "poaudit", "linkchecker"])
+                    choices=["bare", "bare-tuned", "poaudit", "poaudit-no-probes",
+                             "linkchecker"])
     args = ap.parse_args()
 
     from demoarea import CANARY, CANARY_IP, build_area, serve
@@ -220,6 +226,8 @@ def main() -> int:
             ("bare", [PY, __file__, "_bare", base]),
             ("bare-tuned", [PY, __file__, "_bare", base, "--tuned"]),
             ("poaudit", [PY, __file__, "_poaudit", str(profile_file), str(work / "s.sqlite")]),
+            ("poaudit-no-probes", [PY, __file__, "_poaudit", str(profile_file),
+                                   str(work / "n.sqlite"), "--no-probes"]),
         ]
         if lc_python is not None:
             config = work / "linkcheckerrc"
@@ -240,6 +248,7 @@ def main() -> int:
                 run = _one_run(name, cmd)
                 print(f"   {json.dumps(run)}", flush=True)
                 runs.setdefault(name, []).append(run)
+    shutil.rmtree(work, ignore_errors=True)
     results = {name: max(rs, key=lambda r: r["pages_per_second"]) for name, rs in runs.items()}
     summary = _summary(results)
     summary["load_average_1min"] = round(os.getloadavg()[0], 2)
@@ -289,7 +298,7 @@ if __name__ == "__main__":
     elif len(sys.argv) > 1 and sys.argv[1] == "_bare":
         _bare(sys.argv[2], "--tuned" in sys.argv)
     elif len(sys.argv) > 1 and sys.argv[1] == "_poaudit":
-        _poaudit(sys.argv[2], sys.argv[3])
+        _poaudit(sys.argv[2], sys.argv[3], "--no-probes" not in sys.argv)
     else:
         os.environ.setdefault("PYTHONHASHSEED", "0")
         raise SystemExit(main())
