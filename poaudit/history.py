@@ -113,15 +113,20 @@ def apply_persistence(store: Store, run_id: int,
     for check in checks:
         first = since[check.url].isoformat()
         verdict = original_verdict(check)
-        info = {"verdict": verdict, "failing_since": first, "nights": streak[check.url],
-                "persistence_nights": nights, "persistent": streak[check.url] >= nights}
+        earlier = check.evidence.get(TRANSIENT_KEY)
+        own = str(earlier.get("summary", check.summary)) if isinstance(earlier, dict) \
+            else check.summary
+        info = {"verdict": verdict, "summary": own, "failing_since": first,
+                "nights": streak[check.url], "persistence_nights": nights,
+                "persistent": streak[check.url] >= nights}
         evidence = {**check.evidence, TRANSIENT_KEY: info}
         if streak[check.url] >= nights:
             result.persistent[check.url] = first
-            updates.append(dataclasses.replace(check, verdict=verdict, evidence=evidence))
+            updates.append(dataclasses.replace(check, verdict=verdict, summary=own,
+                                               evidence=evidence))
         else:
             result.held[check.url] = first
-            summary = (f"{check.summary} (failing since {first[:10]}; counted as broken after "
+            summary = (f"{own} (failing since {first[:10]}; counted as broken after "
                        f"{nights} consecutive nights)").strip()
             updates.append(dataclasses.replace(check, verdict="caution", summary=summary,
                                                evidence=evidence))
