@@ -113,8 +113,8 @@ def apply_persistence(store: Store, run_id: int,
     for check in checks:
         first = since[check.url].isoformat()
         verdict = original_verdict(check)
-        earlier = check.evidence.get(TRANSIENT_KEY)
-        own = str(earlier.get("summary", check.summary)) if isinstance(earlier, dict) \
+        before = check.evidence.get(TRANSIENT_KEY)
+        own = str(before.get("summary", check.summary)) if isinstance(before, dict) \
             else check.summary
         info = {"verdict": verdict, "summary": own, "failing_since": first,
                 "nights": streak[check.url], "persistence_nights": nights,
