@@ -44,6 +44,7 @@ __all__ = [
     "has_room",
     "is_done",
     "reap",
+    "release",
     "run_status",
     "seed",
 ]
@@ -131,13 +132,15 @@ def _encoded(request: Request, callback: str, errback: str) -> bytes:
 
 
 def seed(r: redis.Redis, profile: Profile, run_id: int, store_url: str,
-         disabled_probes: list[str] | None = None, max_workers: int | None = None) -> None:
+         disabled_probes: list[str] | None = None, max_workers: int | None = None,
+         hold: bool = False) -> None:
     """Register run ``run_id`` and queue its first requests (robots.txt, or the not-found
     baselines when robots.txt is not obeyed); the spider takes it from there. Idempotent: a
     run that already has state is left as it is (a restarted coordinator resumes it).
 
     ``max_workers`` caps how many ``poaudit worker`` processes join the run: each worker keeps
-    the profile's per-host rate, so N workers on one site send N times the requests."""
+    the profile's per-host rate, so N workers on one site send N times the requests. With
+    ``hold`` workers join but take nothing until :func:`release` (to start them together)."""
     keys = RunKeys(run_id)
     if not r.set(keys.seeded, "1", nx=True):
         r.sadd(ACTIVE_RUNS, run_id)
@@ -146,6 +149,8 @@ def seed(r: redis.Redis, profile: Profile, run_id: int, store_url: str,
     r.set(keys.store, store_url)
     r.set(keys.disabled, json.dumps(sorted(disabled_probes or [])))
     r.set(keys.created, str(time.time()))
+    if hold:
+        r.set(keys.hold, "1")
     if max_workers is not None:
         r.set(keys.max_workers, str(max_workers))
     for host in sorted(profile.allowed_hosts):
@@ -161,6 +166,11 @@ def seed(r: redis.Redis, profile: Profile, run_id: int, store_url: str,
             data = _encoded(req, "parse_baseline", "baseline_failed")
         r.zadd(keys.requests, {data: -req.priority})
     r.sadd(ACTIVE_RUNS, run_id)
+
+
+def release(r: redis.Redis, run_id: int) -> None:
+    """Let the workers of a run seeded with ``hold`` start taking requests."""
+    r.delete(RunKeys(run_id).hold)
 
 
 def is_done(r: redis.Redis, run_id: int) -> bool:

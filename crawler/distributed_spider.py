@@ -186,6 +186,10 @@ class RecoveringQueue(PriorityQueue):  # type: ignore[misc]
     def pop(self, timeout: int = 0) -> Request | None:
         spider = cast(DistributedSpider, self.spider)
         keys = spider.keys
+        if spider.held:
+            if self.server.exists(keys.hold):
+                return None
+            spider.held = False
         while True:
             got = self.server.eval(POP, 4, self.key, keys.recovered,
                                    keys.proc(spider.worker_id), keys.seq)
@@ -227,6 +231,7 @@ class DistributedSpider(SiteSpider):
         self.guard._anchors = SharedAnchors(self.r, self.keys.prefix + "anchors:")
         self.pages_written = 0
         self.errors = 0
+        self.held = True  # until the run's hold key is gone (see crawler.distributed.seed)
         self.finished = False
         self.redis_url = redis_url
         self._beat: task.LoopingCall | None = None

@@ -84,7 +84,7 @@ def fetches(running: RunningArea, before: dict[tuple[str, str, str], int],
 
 
 def start_worker(rurl: str, pg: str, run_id: int, worker_id: str,
-                 ttl: float = 3.0) -> subprocess.Popen[bytes]:
+                 ttl: float = 5.0) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "poaudit.worker", "--redis", rurl, "--store", pg,

@@ -13,7 +13,7 @@ import pytest
 
 import crawler
 import scoring
-from crawler.distributed import RunKeys, cleanup, connect, run_status, seed
+from crawler.distributed import RunKeys, cleanup, connect, release, run_status, seed
 from crawler.distributed_run import finish_run, wait_until_done
 from demoarea import RunningArea
 from poaudit.store import Store
@@ -74,9 +74,14 @@ def test_two_workers_crawl_each_page_once_and_score_like_one_process(
     run_id = store.start_run(profile.name, profile.council)
     store.close()
     r = connect(rurl)
-    seed(r, profile, run_id, pg)
+    seed(r, profile, run_id, pg, hold=True)
     before = running.hits()
     workers = [start_worker(rurl, pg, run_id, f"w{i}-{site}") for i in (1, 2)]
+    deadline = time.monotonic() + 60
+    while int(r.scard(RunKeys(run_id).workers)) < 2:  # both have started: off they go
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    release(r, run_id)
     wait_until_done(rurl, run_id, timeout=120)
     results = []
     for proc in workers:
