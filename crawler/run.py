@@ -73,7 +73,8 @@ class CrawlStats:
 def _context(profile: Profile, owners: Owners) -> Context:
     return Context(council=profile.council, tier=profile.tier,
                    site_hosts=frozenset(profile.allowed_hosts),
-                   partner_hosts=owners.partner_hosts, options=profile.probe_options)
+                   partner_hosts=owners.partner_hosts, options=profile.probe_options,
+                   today=profile.as_of.isoformat() if profile.as_of else None)
 
 
 def _state_snapshot(ctx: Context) -> Callable[[], tuple[bytes | None, int]]:

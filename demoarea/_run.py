@@ -257,6 +257,9 @@ class RunningArea:
                 "allow_private_addresses": True,
             },
             "forms": forms,
+            # The area is dated (its diary, statistics and availability figures are of its
+            # year): recency is judged as of that date, as an auditor of the time would.
+            "as_of": self.area.as_of.isoformat(),
         }
         if self.smtp is not None:
             profile["mailbox"] = {"kind": "smtp-sink", "host": self.smtp[0],

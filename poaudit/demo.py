@@ -39,13 +39,6 @@ def run_demo(
     # Acknowledgement emails go to a loopback SMTP sink; nothing leaves the machine.
     with SmtpSink() as sink, serve(area, smtp=sink.address) as running:
         profile_data = running.profile(site)
-        # The area is dated (its diary, statistics and availability figures are of 2005):
-        # judge recency against the area's date, not today's, as an auditor of the time would.
-        from probes.registry import html_probes
-
-        options = profile_data.setdefault("probe_options", {})
-        for probe in html_probes():
-            options.setdefault(probe.meta.id, {})["today"] = area.as_of.isoformat()
         profile_file = out_dir / f"{site}.profile.yaml"
         profile_file.write_text(yaml.safe_dump(profile_data, sort_keys=False), encoding="utf-8")
         profile = parse_profile(profile_data, str(profile_file))

@@ -145,6 +145,9 @@ class Profile(_Strict):
     link_fixes_file: str | None = Field(
         None, description="YAML file of partner-supplied new URLs (poaudit partners import)"
     )
+    as_of: date | None = Field(
+        None, description="judge recency (diaries, figures) as of this date; default: today"
+    )
     volunteered: list[str] = Field(
         default_factory=list, description="enhanced (E) outcomes the council volunteered for"
     )

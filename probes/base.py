@@ -158,6 +158,7 @@ class Context:
     state: dict[str, Any] = field(default_factory=dict)
     link_verdicts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pages_seen: int = 0
+    today: str | None = None  # ISO date recency is judged against (profile ``as_of``)
 
     def finding(
         self,
@@ -180,7 +181,11 @@ class Context:
         )
 
     def opts(self, probe_id: str) -> Mapping[str, Any]:
-        return self.options.get(probe_id, {})
+        """The probe's profile options; ``today`` defaults to the profile's ``as_of`` date."""
+        own = self.options.get(probe_id, {})
+        if self.today is not None and "today" not in own:
+            return {**own, "today": self.today}
+        return own
 
 
 PageFn = Callable[[Page, Context], Iterable[Finding]]
