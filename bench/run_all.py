@@ -50,6 +50,8 @@ BENCHES: dict[str, list[str]] = {
             str(OUT / "axe.json")],
     # issue 6: GDS accessibility-tool-audit corpus counted as GDS counts
     "axe-gds": [PY, "bench/axe_bench.py", "gds", "--json", str(OUT / "axe-gds.json")],
+    # issue 10: one and two scrapy-redis workers over one demo site
+    "distributed": [PY, "bench/distributed_bench.py", "--json", str(OUT / "distributed.json")],
     # issue 9: second night on an unchanged 20,000-page site vs the first
     "incremental": [PY, "bench/incremental_bench.py", "--json", str(OUT / "incremental.json")],
 }
