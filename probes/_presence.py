@@ -89,7 +89,8 @@ MAX_GRAM = 4  # longest phrase (in words) matched through n-gram sets; longer on
 MAX_EVIDENCE = 5  # per element
 MAX_PAGES_KEPT = 40  # service page candidates kept in state (best first)
 MAX_PAGES_REPORTED = 5
-MAX_PARTNER_LINKS = 5
+MAX_PARTNER_LINKS = 10
+MAX_PARTNER_LINKS_KEPT = 2000  # all, in practice: evidence must not hang on crawl order
 MAX_PAGES_COUNTED = 10_000  # per element: element_pages stops counting here
 SNIPPET = 300
 BODY_CHARS = 60_000  # body text read per service page
@@ -1408,7 +1409,7 @@ class PresenceProbe:
 
     def _partners(self, facts: PageFacts, st: _State) -> None:
         for link in facts.partner_links:
-            if link.url in st.partner_seen or len(st.partner) >= MAX_PARTNER_LINKS * 4:
+            if link.url in st.partner_seen or len(st.partner) >= MAX_PARTNER_LINKS_KEPT:
                 continue
             term = self.names_service(link.text)
             if term is None:
@@ -1443,7 +1444,11 @@ class PresenceProbe:
         elements = {n: st.found[n] for n in names if st.found.get(n)}
         pages = sorted(st.pages.values(), key=_rank)[:MAX_PAGES_REPORTED]
         tier_provides = not cc.tiers or ctx.tier in cc.tiers
-        deep = [p for p in st.partner if p["deep"]]
+        # Order-independent (crawl order differs between runs and workers): deep links first,
+        # then by URL, so the same site always gives the same evidence and status.
+        partner = sorted(st.partner, key=lambda p: (not p["deep"], -len(p.get("matched") or ()),
+                                                    str(p["url"]), str(p["page"])))
+        deep = [p for p in partner if p["deep"]]
         detail: dict[str, Any] = {
             "outcome": check.outcome,
             "service": spec.service,
@@ -1463,7 +1468,7 @@ class PresenceProbe:
                 {"url": p.url, "title": p.title, "score": p.score, "matched": p.matched}
                 for p in pages],
             "service_pages_count": st.n_pages,
-            "partner_links": st.partner[:MAX_PARTNER_LINKS],
+            "partner_links": partner[:MAX_PARTNER_LINKS],
         }
         if any(e.dates is not None for e in spec.elements):
             detail["today"] = today_for(ctx, self.meta.id).isoformat()
