@@ -260,6 +260,10 @@ class RunningArea:
             # The area is dated (its diary, statistics and availability figures are of its
             # year): recency is judged as of that date, as an auditor of the time would.
             "as_of": self.area.as_of.isoformat(),
+            # Loopback is allowed only for the area's own hosts: the planted private-address
+            # links (the canary) must still be refused, as on a real site.
+            "probe_options": {"link-check": {"private_hosts": [
+                h for k, h in self.all_hosts.items() if k not in (CANARY, CANARY_IP)]}},
         }
         if self.smtp is not None:
             profile["mailbox"] = {"kind": "smtp-sink", "host": self.smtp[0],

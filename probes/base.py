@@ -106,8 +106,10 @@ class Page:
             raw = raw.strip()
             if raw.lower().startswith(("javascript:", "data:")):
                 continue
-            absolute = urljoin(self.base_url, raw)
-            url, fragment = urldefrag(absolute)
+            try:  # hostile hrefs such as "http://host]" make urllib raise ValueError:
+                url, fragment = urldefrag(urljoin(self.base_url, raw))
+            except ValueError:  # kept as written, so the link checker reports it as broken
+                url, fragment = raw, ""
             text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
             if not text and tag in ("a", "area"):
                 text = el.get("title") or el.get("alt") or ""
@@ -127,8 +129,11 @@ class Page:
 
 def host_of(url: str) -> str:
     """Lower-case host with port when one is given (how poaudit names hosts everywhere)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
     try:
         port = parts.port
     except ValueError:
