@@ -467,3 +467,16 @@ def today_from(options: Mapping[str, Any]) -> date:
 
 def age_days(today: date, when: date | None) -> int | None:
     return None if when is None else (today - when).days
+
+
+def checkable(page: Page) -> bool:
+    """Statement probes read only HTML pages that answered 200."""
+    return page.status == 200 and "html" in page.content_type.lower()
+
+
+def statement_state(ctx: Context, probe_id: str, **extra: Any) -> dict[str, Any]:
+    """The cross-page state a statement probe keeps: pages seen, signatures, pages checked."""
+    st: dict[str, Any] | None = ctx.state.get(probe_id)
+    if st is None:
+        st = ctx.state.setdefault(probe_id, {"pages": [], "signatures": {}, "checked": 0, **extra})
+    return st

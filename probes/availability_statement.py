@@ -59,6 +59,7 @@ from probes._statements import (
     Table,
     age_days,
     any_in,
+    checkable,
     clip,
     first_number,
     lowered,
@@ -66,6 +67,7 @@ from probes._statements import (
     page_text,
     parse_period,
     sentences,
+    statement_state,
     today_from,
 )
 from probes.base import Context, Page, ProbeMeta
@@ -119,8 +121,7 @@ _YES = re.compile(r"^\s*(?:yes|y|met|achieved|✓)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:no|n|not met|missed|✗)\b", re.IGNORECASE)
 
 
-def _checkable(page: Page) -> bool:
-    return page.status == 200 and "html" in page.content_type.lower()
+_checkable = checkable
 
 
 def _segments(sentence: str) -> Iterable[tuple[re.Match[str], str, str]]:
@@ -312,10 +313,7 @@ def _judge(page: Page, text: PageText, found: dict[str, Any],
 
 
 def _state(ctx: Context) -> dict[str, Any]:
-    st: dict[str, Any] | None = ctx.state.get(META.id)
-    if st is None:
-        st = ctx.state.setdefault(META.id, {"pages": [], "signatures": {}, "checked": 0})
-    return st
+    return statement_state(ctx, META.id)
 
 
 def evaluate(page: Page, ctx: Context) -> list[Finding]:

@@ -57,11 +57,13 @@ from probes._statements import (
     PageText,
     Table,
     any_in,
+    checkable,
     clip,
     lowered,
     page_text,
     parse_period,
     sentences,
+    statement_state,
 )
 from probes.base import Context, Page, ProbeMeta
 
@@ -107,8 +109,7 @@ _STANDARD_WORDS = re.compile(r"\bwill\b|\baim\b|\bstandard|\bpromise|\bcommit|\b
                              re.IGNORECASE)
 
 
-def _checkable(page: Page) -> bool:
-    return page.status == 200 and "html" in page.content_type.lower()
+_checkable = checkable
 
 
 def _time(sentence: str) -> dict[str, Any] | None:
@@ -266,10 +267,7 @@ def _judge(found: dict[str, Any]) -> tuple[Kind, str, dict[str, Any]]:
 
 
 def _state(ctx: Context) -> dict[str, Any]:
-    st: dict[str, Any] | None = ctx.state.get(META.id)
-    if st is None:
-        st = ctx.state.setdefault(META.id, {"pages": [], "signatures": {}, "checked": 0})
-    return st
+    return statement_state(ctx, META.id)
 
 
 def evaluate(page: Page, ctx: Context) -> list[Finding]:

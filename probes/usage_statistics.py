@@ -56,6 +56,7 @@ from probes._statements import (
     Table,
     age_days,
     any_in,
+    checkable,
     first_number,
     lowered,
     page_date,
@@ -63,6 +64,7 @@ from probes._statements import (
     parse_number,
     parse_period,
     sentences,
+    statement_state,
     today_from,
 )
 from probes.base import Context, Page, ProbeMeta
@@ -108,8 +110,7 @@ _DEFINITIONS = re.compile(r"\bIFABC\b|\bABCe?\b|industry[\s-]+(?:standard|audit)
                           r"audit(?:ed)?\s+definitions?", re.IGNORECASE)
 
 
-def _checkable(page: Page) -> bool:
-    return page.status == 200 and "html" in page.content_type.lower()
+_checkable = checkable
 
 
 def _metric_of(label: str) -> str | None:
@@ -282,11 +283,7 @@ def _judge(page: Page, text: PageText, found: dict[str, Any], today: date,
 
 
 def _state(ctx: Context) -> dict[str, Any]:
-    st: dict[str, Any] | None = ctx.state.get(META.id)
-    if st is None:
-        st = ctx.state.setdefault(META.id, {"pages": [], "signatures": {}, "checked": 0,
-                                            "home_links": None})
-    return st
+    return statement_state(ctx, META.id, home_links=None)
 
 
 def evaluate(page: Page, ctx: Context) -> list[Finding]:
