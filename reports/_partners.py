@@ -144,8 +144,8 @@ def _rows(ctx: ReportContext) -> dict[str, list[PartnerRow]]:
     by_partner: dict[str, list[PartnerRow]] = {}
     for check in failing:
         owner = _owner(check, ctx)
-        if owner is None:
-            continue
+        if owner is None or owner == ctx.profile.council:
+            continue  # the council's own faults are in its own report, not a partner's
         links = ctx.linking_pages(check.url) or []
         sources = sorted({(link.source_url, " ".join(link.anchor_text.split())) for link in links})
         for source, text in sources or [("", "")]:

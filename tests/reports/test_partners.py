@@ -219,3 +219,14 @@ def test_sending_needs_smtp_settings_and_a_reachable_server(partner: PartnerRepo
     smtp = Smtp(host="127.0.0.1", port=closed, sender="web@x.example")
     with pytest.raises(MailError, match="cannot send"):
         reports.send_partner_reports([partner], smtp, {COUNTY_NAME: "a@b.example"}, timeout=5)
+
+
+def test_the_councils_own_faults_are_not_sent_to_it_as_a_partner(scored: Scored) -> None:
+    from poaudit.store import LinkCheckRecord
+
+    own = "http://127.0.0.1:8200/gone"
+    scored.store.add_link_checks(scored.run_id, [LinkCheckRecord(
+        own, "broken", 404, owner=scored.profile.council, summary="Not found")])
+    found = reports.build_partner_reports(scored.store, scored.run_id, scored.profile)
+    assert [r.partner for r in found] == [COUNTY_NAME]
+    assert own not in found[0].targets
