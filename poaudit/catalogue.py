@@ -28,6 +28,8 @@ from pydantic import (
     model_validator,
 )
 
+from poaudit.validation import explain
+
 __all__ = [
     "CODE_PATTERN",
     "Area",
@@ -319,22 +321,6 @@ def _code_key(code: str) -> tuple[int, int]:
     return ("RGE".index(code[0]), int(code[1:]))
 
 
-def _location(loc: tuple[int | str, ...], data: Any) -> str:
-    """``('outcomes', 3, 'observable')`` -> ``outcomes[3] (R2).observable``."""
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("code") or node.get("id"), str):
-                out += f" ({node.get('code') or node.get('id')})"
-        else:
-            out += f".{part}" if out else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out or "(top level)"
-
-
 def parse_catalogue(data: Any, source: str = "<catalogue>") -> Catalogue:
     """Validate a catalogue mapping; errors name ``source``, the key and the problem."""
     if not isinstance(data, dict):
@@ -344,16 +330,15 @@ def parse_catalogue(data: Any, source: str = "<catalogue>") -> Catalogue:
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: invalid outcome catalogue"]
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling against poaudit/catalogue.py)"
-            elif err["type"] == "missing":
-                msg = "required key is missing"
-            where = f"{_location(tuple(err['loc']), data)}: " if err["loc"] else ""
-            lines.extend(f"  {where}{line}" for line in msg.splitlines())
-        raise CatalogueError("\n".join(lines)) from None
+        raise CatalogueError(
+            explain(
+                exc,
+                data,
+                source,
+                "invalid outcome catalogue",
+                "check the spelling against poaudit/catalogue.py",
+            )
+        ) from None
 
 
 def _default_file() -> Traversable:

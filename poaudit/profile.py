@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from poaudit.validation import explain
+
 Tier = Literal["county", "district", "unitary"]
 _OUTCOME_CODE = re.compile(r"^(R([1-9]|1\d|2[0-9])|G([1-9]|1\d|2[0-5])|E([1-9]|1[0-9]))$")
 DEFAULT_CONTACT = "https://github.com/poaudit/poaudit#polite-crawling"
@@ -210,13 +212,6 @@ def _url_host(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def parse_profile(data: Any, source: str = "<profile>") -> Profile:
     """Validate a profile mapping; errors name ``source``, the key and the problem."""
     if not isinstance(data, dict):
@@ -226,13 +221,15 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: invalid site profile"]
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling; see config/profiles/example.yaml)"
-            lines.append(f"  {_location(err['loc'])}: {msg}")
-        raise ProfileError("\n".join(lines)) from None
+        raise ProfileError(
+            explain(
+                exc,
+                data,
+                source,
+                "invalid site profile",
+                "check the spelling; the keys are listed in README.md, 'Configuration'",
+            )
+        ) from None
 
 
 def load_profile(path: Path) -> Profile:
