@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from demoarea import Area, RunningArea, serve
 from tests.demoarea.conftest import of_kind
+from tests.smtp_capture import Capture, smtp_capture
 
 ADDRESS = "resident@example.org"
 
@@ -31,29 +27,12 @@ def _refs(pattern: str, text: str) -> list[str]:
     return re.findall(pattern, text)
 
 
-class _Sink:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
 
 
 @pytest.fixture(scope="module")
-def sink() -> Iterator[tuple[_Sink, int]]:
-    handler = _Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+def sink() -> Iterator[tuple[Capture, int]]:
+    with smtp_capture() as captured:
+        yield captured
 
 
 def test_acknowledgements_behave_as_declared(running: RunningArea,
@@ -104,7 +83,7 @@ def test_payment_reaches_card_entry_and_never_pays(manifest: list[dict[str, Any]
         assert "no payment has been taken" in done.text
 
 
-def test_acknowledgement_email_goes_to_smtp(area: Area, sink: tuple[_Sink, int]) -> None:
+def test_acknowledgement_email_goes_to_smtp(area: Area, sink: tuple[Capture, int]) -> None:
     handler, port = sink
     with serve(area, smtp=("127.0.0.1", port)) as running:
         e = next(x for x in of_kind(running.manifest(), "enquiry-form")

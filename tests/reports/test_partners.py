@@ -6,16 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import socket
-import threading
 from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 
 import reports
 from poaudit.profile import Smtp
@@ -30,6 +25,7 @@ from tests.reports.conftest import (
     WORKING,
     Scored,
 )
+from tests.smtp_capture import Capture, smtp_capture
 
 COUNTY_NAME = "Suffolk County Council"
 
@@ -146,37 +142,16 @@ def test_partner_files_are_written(scored: Scored, tmp_path: Path) -> None:
 
 
 # -- sending -------------------------------------------------------------------------------
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        with self.lock:
-            self.messages.append(msg)
-            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 OK"
 
 
 @pytest.fixture
-def sink() -> Iterator[tuple[Sink, int]]:
-    handler = Sink()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+def sink() -> Iterator[tuple[Capture, int]]:
+    with smtp_capture() as captured:
+        yield captured
 
 
 def test_send_partner_reports_to_a_local_sink(partner: PartnerReport,
-                                              sink: tuple[Sink, int]) -> None:
+                                              sink: tuple[Capture, int]) -> None:
     handler, port = sink
     smtp = Smtp(host="127.0.0.1", port=port, sender="web@midsuffolk.example.gov.uk")
     other = PartnerReport("Babergh District Council", "babergh", "Mid Suffolk", [])
@@ -200,7 +175,7 @@ def test_send_partner_reports_to_a_local_sink(partner: PartnerReport,
 
 
 def test_header_injection_is_neutralised(partner: PartnerReport,
-                                         sink: tuple[Sink, int]) -> None:
+                                         sink: tuple[Capture, int]) -> None:
     handler, port = sink
     partner.subject = "Broken links\r\nBcc: victim@example.org"
     smtp = Smtp(host="127.0.0.1", port=port, sender="web@x.example")
