@@ -157,9 +157,7 @@ def audit(
             disabled_probes=profile.probes_disabled,
             progress=lambda info: progress("crawl", info),
         )
-        stats_dict: dict[str, Any] = (
-            stats.as_dict() if hasattr(stats, "as_dict") else dict(vars(stats))
-        )
+        stats_dict = stats.as_dict()
         stats_dict["form_findings"] = run_active_stage(store, run_id, profile, mailbox, progress)
         if browser:
             started = time.monotonic()
