@@ -12,7 +12,7 @@ from poaudit.store.records import (
     PageRecord,
     RunRecord,
 )
-from poaudit.store.store import DEFAULT_URL, Store, StoreError, normalise_url
+from poaudit.store.store import DEFAULT_URL, Store, StoreError, as_row, normalise_url
 
 __all__ = [
     "DEFAULT_URL",
@@ -23,5 +23,6 @@ __all__ = [
     "RunRecord",
     "Store",
     "StoreError",
+    "as_row",
     "normalise_url",
 ]
