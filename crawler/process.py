@@ -9,20 +9,17 @@ so a killed audit never leaves a crawl writing to the store behind it.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
 import queue
-import signal
-import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from crawler.run import CrawlStats, crawl_in_process
+from poaudit.children import die_with_parent
 from poaudit.profile import Profile, parse_profile
 
 __all__ = ["CrawlError", "crawl"]
@@ -34,17 +31,9 @@ class CrawlError(RuntimeError):
     """The crawl process failed; the message says how (its traceback is logged)."""
 
 
-def _die_with_parent() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _child(profile_data: dict[str, Any], store_url: str, run_id: int, jobdir: str | None,
            disabled: list[str], log_level: str, out: Any) -> None:
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() == 1:
         return
     try:

@@ -13,11 +13,9 @@ its in-flight requests go back to the queue when its heartbeat expires.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import logging
 import multiprocessing
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -33,26 +31,16 @@ from crawler.distributed import (
     is_done,
 )
 from poaudit.audit import AuditResult, Progress, _noop, run_active_stage, run_browser_stage
+from poaudit.children import die_with_parent
 from poaudit.profile import Profile
 from poaudit.store import Store
 
 __all__ = ["distributed_audit", "main", "run_worker"]
 
 log = logging.getLogger(__name__)
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:  # not Linux: the crawl may outlive a killed worker (its heartbeat stops)
-        pass
-
-
 def _crawl_child(redis_url: str, run_id: int, store_url: str | None, worker_id: str | None,
                  ttl: float, log_level: str) -> None:
-    _die_with_parent()
+    die_with_parent()
     from crawler.distributed_spider import worker_crawl
 
     logging.basicConfig(level=log_level)
