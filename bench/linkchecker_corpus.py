@@ -118,8 +118,8 @@ def _extracted(entries: list[dict[str, Any]]) -> None:
     """Mark whether poaudit's link extraction finds each entry's URL on its page."""
     import httpx
 
+    from crawler.analyse import links_of
     from crawler.decode import decode_html
-    from crawler.spider import links_of
     from probes.base import Page
 
     pages: dict[str, set[str]] = {}

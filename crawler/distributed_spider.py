@@ -11,7 +11,6 @@ the coordinator, and only then is the request removed from this worker's in-flig
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -21,7 +20,7 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, cast
 
 import redis
@@ -35,18 +34,18 @@ from sqlalchemy.exc import IntegrityError
 from twisted.internet import task
 from twisted.python.failure import Failure
 
+from crawler.analyse import Analyst, InlineAnalyser, probe_context
 from crawler.collect import CrawlData
 from crawler.distributed import HEARTBEAT_TTL, POP, RunKeys, connect, is_done, reap
 from crawler.items import PageItem
 from crawler.owners import Owners
-from crawler.run import _context
 from crawler.settings import scrapy_settings, user_agent
 from crawler.spider import CrawlPlan, SiteSpider
 from crawler.traps import PROBE_ID as TRAPS_ID
 from crawler.traps import TrapGuard, TrapOptions
 from poaudit.findings import Finding
 from poaudit.profile import Profile, parse_profile
-from poaudit.store import Store
+from poaudit.store import Store, as_row
 from poaudit.store import models as m
 from probes.base import Page
 from probes.runner import ProbeRunner
@@ -339,8 +338,15 @@ class DistributedSpider(SiteSpider):
             self.r.hdel(self.keys.proc(self.worker_id), ident)
 
     # -- callbacks: run to completion, then acknowledge ---------------------------------------
-    def parse(self, response: Response) -> Iterator[Any]:
-        return self._complete(super().parse(response), response.meta)
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        try:
+            results = [out async for out in super().parse(response)]
+        except Exception:  # acknowledged all the same; the page is not stored
+            self.errors += 1
+            log.exception("callback for %s failed", response.meta.get("url"))
+            results = []
+        for out in self._complete(results, response.meta):
+            yield out
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         return self._complete(super().failed(failure), failure.request.meta)  # type: ignore[attr-defined]
@@ -389,9 +395,9 @@ class DistributedSpider(SiteSpider):
                     conn.execute(insert(m.FindingRow),
                                  [{**f.as_dict(), "run_id": run_id} for f in item.findings])
                 if item.links:
-                    conn.execute(insert(m.Link), [{**dataclasses.asdict(x), "run_id": run_id}
+                    conn.execute(insert(m.Link), [{**as_row(x), "run_id": run_id}
                                                   for x in item.links])
-                conn.execute(insert(m.Page), [{**dataclasses.asdict(item.page),
+                conn.execute(insert(m.Page), [{**as_row(item.page),
                                                "run_id": run_id}])
         except IntegrityError:  # another worker stored it first (after a re-queue)
             return
@@ -399,7 +405,7 @@ class DistributedSpider(SiteSpider):
         self.r.hset(self.keys.facts, item.facts.url, json.dumps(item.facts.to_json()))
 
     def _flush_extras(self) -> None:
-        runner = cast(CapturingRunner, self.plan.runner)
+        runner = cast(CapturingRunner, cast(InlineAnalyser, self.plan.analyser).runner)
         data = cast(RecordingData, self.data)
         pipe = self.r.pipeline(transaction=False)
         for page in runner.captured:
@@ -455,12 +461,13 @@ def worker_crawl(redis_url: str, run_id: int, *, worker_id: str | None = None,
     worker_id = worker_id or new_worker_id()
     store = Store(store_url)
     owners = Owners(profile)
-    ctx = _context(profile, owners)
+    ctx = probe_context(profile)
     runner = CapturingRunner(ctx, {*disabled, *profile.probes_disabled})
     runner.captured = []
     guard = TrapGuard(TrapOptions.from_options(profile.probe_options.get(TRAPS_ID, {})))
     plan = CrawlPlan(profile=profile, user_agent=user_agent(profile), owners=owners,
-                     guard=guard, runner=runner, data=RecordingData(), sink=lambda item: None)
+                     guard=guard, analyser=InlineAnalyser(Analyst(ctx, runner)),
+                     data=RecordingData(), sink=lambda item: None)
     process = CrawlerProcess(_settings(profile, redis_url, run_id, log_level))
     crawler = process.create_crawler(DistributedSpider)
     spiders: list[DistributedSpider] = []

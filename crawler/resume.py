@@ -45,6 +45,8 @@ class ResumeState:
     orphan_finding_pages: set[str]
     robots_stored: set[str]
     probe_state: dict[str, Any] | None = None
+    probe_state_bytes: bytes | None = None  # the same, as checkpointed (for a new process)
+    absorbed: tuple[str, ...] = ()  # pages probe_state holds whose rows were not stored
     pages_seen: int = 0
     journal_bytes: int = 0
     data: CrawlData = field(default_factory=CrawlData)
@@ -119,5 +121,9 @@ def load_resume(store: Store, run_id: int, jobdir: Path | None, site_hosts: froz
     return ResumeState(
         pages=pages, links=len(links), seen=seen, frontier=frontier, replay=replay,
         sources_with_links=sources, orphan_finding_pages=orphans, robots_stored=robots,
-        probe_state=probe_state, pages_seen=checkpoint.pages_seen if checkpoint else 0,
+        probe_state=probe_state,
+        probe_state_bytes=checkpoint.probe_state if probe_state is not None and checkpoint
+        else None,
+        absorbed=checkpoint.absorbed if probe_state is not None and checkpoint else (),
+        pages_seen=checkpoint.pages_seen if checkpoint else 0,
         journal_bytes=checkpoint.journal_bytes if checkpoint else 0, data=data)

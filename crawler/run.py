@@ -14,14 +14,23 @@ import logging
 import resource
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.analyse import (
+    Analyser,
+    Analyst,
+    InlineAnalyser,
+    ProcessAnalyser,
+    Snapshot,
+    choose_mode,
+    probe_context,
+)
 from crawler.collect import CrawlData, internal_checks
 from crawler.linkcheck import CheckOptions, check_links
 from crawler.owners import Owners
-from crawler.probestate import dump_state
 from crawler.resume import ResumeState, load_resume
 from crawler.safety import AddressPolicy
 from crawler.settings import scrapy_settings, user_agent
@@ -34,7 +43,6 @@ from poaudit.findings import Finding, Kind
 from poaudit.profile import Profile
 from poaudit.store import Store
 from poaudit.store.records import LinkCheckRecord
-from probes.base import Context
 from probes.runner import ProbeRunner
 
 __all__ = ["CrawlStats", "crawl_in_process"]
@@ -68,29 +76,6 @@ class CrawlStats:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _context(profile: Profile, owners: Owners) -> Context:
-    return Context(council=profile.council, tier=profile.tier,
-                   site_hosts=frozenset(profile.allowed_hosts),
-                   partner_hosts=owners.partner_hosts, options=profile.probe_options,
-                   today=profile.as_of.isoformat() if profile.as_of else None)
-
-
-def _state_snapshot(ctx: Context) -> Callable[[], tuple[bytes | None, int]]:
-    warned = False
-
-    def snapshot() -> tuple[bytes | None, int]:
-        nonlocal warned
-        try:
-            return dump_state(ctx.state), ctx.pages_seen
-        except Exception as exc:  # a probe keeps unpicklable state: resume replays pages
-            if not warned:
-                log.warning("probe state cannot be checkpointed (%s)", exc)
-                warned = True
-            return None, ctx.pages_seen
-
-    return snapshot
 
 
 def _limits_finding(profile: Profile, data: CrawlData, pages: int) -> Finding:
@@ -146,8 +131,11 @@ class _Crawl:
         self.progress = progress
         self.log_level = log_level
         self.owners = Owners(profile)
-        self.ctx = _context(profile, self.owners)
-        self.runner = ProbeRunner(self.ctx, {*disabled, *profile.probes_disabled})
+        self.disabled = {*disabled, *profile.probes_disabled}
+        self.ctx = probe_context(profile)
+        self.runner = ProbeRunner(self.ctx, self.disabled)
+        self.analyser: Analyser = InlineAnalyser(Analyst(self.ctx, self.runner))
+        self.absorbed: set[str] = set()
         self.guard = TrapGuard(TrapOptions.from_options(profile.probe_options.get(TRAPS_ID, {})))
         self.stats = CrawlStats(run_id)
         self.data = CrawlData()
@@ -171,29 +159,44 @@ class _Crawl:
             if resume.probe_state is not None:
                 self.ctx.state.update(resume.probe_state)
                 self.ctx.pages_seen = resume.pages_seen
+                self.absorbed = set(resume.absorbed)
+        if choose_mode(profile.crawl.analysis, bool(self.runner.probes),
+                       profile.crawl.max_pages) == "process":
+            self.analyser = ProcessAnalyser(
+                profile.model_dump(mode="json"), self.disabled,
+                resume.probe_state_bytes if resume is not None else None,
+                self.ctx.pages_seen)
         if self._crawl_done():
             self.stats.pages = len(resume.pages) if resume else 0
             self.stats.links = resume.links if resume else 0
             return
+        plan = CrawlPlan(
+            profile=profile, user_agent=user_agent(profile), owners=self.owners,
+            guard=self.guard, analyser=self.analyser, data=self.data, sink=lambda item: None,
+            progress=self.progress, seen=resume.seen if resume else set(),
+            frontier=resume.frontier if resume else [],
+            replay=resume.replay if resume else [],
+            robots_stored=resume.robots_stored if resume else set(), absorbed=self.absorbed)
+
+        def snapshot(inflight: tuple[str, ...]) -> Snapshot | Future[Snapshot]:
+            # pages a resumed state holds but the crawl has not stored yet stay listed
+            return self.analyser.snapshot(tuple({*inflight, *plan.absorbed}))
+
         writer = BatchWriter(
             self.store, self.run_id, jobdir=self.jobdir,
             skip_link_sources=resume.sources_with_links if resume else None,
             skip_finding_pages=resume.orphan_finding_pages if resume else None,
-            state=_state_snapshot(self.ctx),
+            state=snapshot if self.jobdir is not None else None, inflight=plan.inflight,
             journal_bytes=resume.journal_bytes if resume else 0)
-        plan = CrawlPlan(
-            profile=profile, user_agent=user_agent(profile), owners=self.owners,
-            guard=self.guard, runner=self.runner, data=self.data, sink=writer.add,
-            progress=self.progress, seen=resume.seen if resume else set(),
-            frontier=resume.frontier if resume else [],
-            replay=resume.replay if resume else [],
-            robots_stored=resume.robots_stored if resume else set())
+        plan.sink = writer.add
         started = time.monotonic()
         spider_ref: list[SiteSpider] = []
         try:
             self._run_scrapy(plan, spider_ref)
         finally:
             writer.close()
+        if spider_ref and spider_ref[0].fatal:
+            raise RuntimeError(spider_ref[0].fatal)
         self.stats.crawl_seconds = round(time.monotonic() - started, 2)
         self.stats.fetched = spider_ref[0].fetched if spider_ref else 0
         self.stats.pages = (len(resume.pages) if resume else 0) + writer.written_pages
@@ -264,12 +267,12 @@ class _Crawl:
         if marker is not None and marker.exists():
             return
         self._emit({"phase": "finalize"})
-        self.ctx.link_verdicts = {
+        verdicts = {
             c.url: {"verdict": c.verdict, "status": c.status, "final_url": c.final_url,
                     "owner": c.owner, "summary": c.summary,
                     "kind": c.evidence.get("kind"), "problems": c.evidence.get("problems", [])}
             for c in checks}
-        findings = self.runner.finalize()
+        findings = self.analyser.finalize(verdicts)
         if findings:
             self.stats.findings_written += self.store.add_findings(self.run_id, findings)
         if marker is not None:
@@ -287,9 +290,12 @@ def crawl_in_process(profile: Profile, store_url: str, run_id: int, *,
         run = _Crawl(profile, store, run_id, jobdir, disabled_probes, progress, log_level)
         if jobdir is not None:
             jobdir.mkdir(parents=True, exist_ok=True)
-        run.crawl()
-        run.check()
-        run.finalize()
+        try:
+            run.crawl()
+            run.check()
+            run.finalize()
+        finally:
+            run.analyser.close()
         stats = run.stats
     finally:
         store.close()

@@ -1,7 +1,8 @@
 """The site spider: a plain Scrapy Spider (no CrawlSpider rules, no LinkExtractor).
 
-For each HTML page it decodes the body once, builds one :class:`probes.base.Page` (one lxml
-parse), runs the probes on it and takes its links from the same parse. Links are normalised
+For each HTML page it decodes the body once and hands it to the plan's analyser
+(:mod:`crawler.analyse`: one lxml parse, the probes, the links and page facts from that parse,
+on this thread or in an analysis process) and goes on fetching while it waits. Links are normalised
 and deduplicated *before* a request is built, then checked against robots.txt (read by the
 spider itself, before any page of the host is requested, and recorded), the profile's
 include/exclude rules, the trap guard and the depth and page limits. Every URL fetched becomes
@@ -19,7 +20,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urldefrag, urljoin
 
 import scrapy
 from protego import Protego
@@ -29,7 +29,8 @@ from scrapy.http import Request, Response
 from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 
-from crawler.assess import NOT_FOUND, Baseline, Observed, soft404_reason, summarise_html
+from crawler.analyse import Analyser, AnalysisFailed, PageInput
+from crawler.assess import Observed, summarise_html
 from crawler.collect import STICKY, CrawlData
 from crawler.decode import binary_kind, decode_html, media_type
 from crawler.items import PageFacts, PageItem
@@ -39,12 +40,9 @@ from crawler.urls import host_of, link_kind, normalise
 from poaudit.findings import Finding, Kind
 from poaudit.profile import Profile
 from poaudit.store.records import LinkRecord, PageRecord
-from probes.base import Page, PageLink
-from probes.runner import ProbeRunner
 
-__all__ = ["CrawlPlan", "SiteSpider", "links_of"]
+__all__ = ["CrawlPlan", "SiteSpider"]
 
-FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 ROBOTS_PROBE = "crawl-robots"
 MAX_ANCHOR_TEXT = 300
@@ -59,7 +57,7 @@ class CrawlPlan:
     user_agent: str
     owners: Owners
     guard: TrapGuard
-    runner: ProbeRunner
+    analyser: Analyser
     data: CrawlData
     sink: Callable[[PageItem], None]  # the store writer (called by the item pipeline)
     progress: Callable[[dict[str, Any]], None] | None = None
@@ -68,6 +66,10 @@ class CrawlPlan:
     replay: list[tuple[str, int]] = field(default_factory=list)
     robots_findings: list[Finding] = field(default_factory=list)
     robots_stored: set[str] = field(default_factory=set)
+    # pages handed to the analyser, not yet given to the writer (see crawler.analyse)
+    inflight: set[str] = field(default_factory=set)
+    # pages a resumed crawl's probe state already holds (analysed again, not absorbed)
+    absorbed: set[str] = field(default_factory=set)
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -121,6 +123,7 @@ class SiteSpider(scrapy.Spider):
         self.started = time.monotonic()
         self._last_progress = 0.0
         self._link_cache: dict[str, tuple[str, str, str, bool]] = {}
+        self.fatal: str | None = None  # why the crawl had to stop (the run then fails)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -328,13 +331,15 @@ class SiteSpider(scrapy.Spider):
                        priority=-depth, meta=meta)
 
     # -- responses ----------------------------------------------------------------------------
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         """Record a fetched URL (and its redirect target) and follow its links."""
-        yield from self._handle(response)
+        async for out in self._handle(response):
+            yield out
         if response.meta.get("replay"):
-            yield from self._replayed()
+            for request in self._replayed():
+                yield request
 
-    def _handle(self, response: Response) -> Iterator[Any]:
+    async def _handle(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
         url: str = meta["url"]
         depth: int = meta["depth"]
@@ -347,7 +352,8 @@ class SiteSpider(scrapy.Spider):
                                                strict=False))]
         stop = meta.get("redirect_stop")
         if stop is not None:
-            yield from self._stopped_redirect(response, url, depth, hops, stop, replay)
+            for item in self._stopped_redirect(response, url, depth, hops, stop, replay):
+                yield item
             return
         final = normalise(response.url) or url
         if hops and final != url:
@@ -361,7 +367,8 @@ class SiteSpider(scrapy.Spider):
                 return
             self.seen.add(final)
             url, hops = final, []
-        yield from self._page(response, url, depth, hops, replay)
+        async for out in self._page(response, url, depth, hops, replay):
+            yield out
 
     def _stopped_redirect(self, response: Response, url: str, depth: int,
                           hops: list[dict[str, Any]], stop: str, replay: bool) -> Iterator[Any]:
@@ -400,8 +407,8 @@ class SiteSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC), elapsed_ms=_latency(response), error=error),
             [], [], facts, replay)
 
-    def _page(self, response: Response, url: str, depth: int, hops: list[dict[str, Any]],
-              replay: bool) -> Iterator[Any]:
+    async def _page(self, response: Response, url: str, depth: int,
+                    hops: list[dict[str, Any]], replay: bool) -> AsyncIterator[Any]:
         headers = _headers(response)
         ctype = headers.get("content-type", "")
         body = response.body
@@ -427,56 +434,56 @@ class SiteSpider(scrapy.Spider):
                 "not parsed"
             yield self._item(record, [], [], facts, replay)
             return
-        decoded = decode_html(body, ctype)
-        page = Page(url=url, final_url=url, status=response.status, text=decoded.text,
-                    headers=headers, content_type=kind or "text/html",
-                    encoding=decoded.encoding, depth=depth, site_hosts=self.site_hosts)
-        record.title = page.title or None
-        findings = self.plan.runner.on_page(page)
-        facts.is_html = True
-        self._page_facts(page, facts)
-        links, requests = self._links(page, depth, replay)
-        yield self._item(record, links, findings, facts, replay)
-        yield from requests
-
-    def _page_facts(self, page: Page, facts: PageFacts) -> None:
-        """Anchors for fragment checks and the soft-404 test against the host's baseline."""
-        tree = page.tree
-        ids = tree.xpath("//@id | //a/@name")
-        facts.anchors = frozenset(str(i) for i in ids)
-        nf = self.not_found.get(page.host)
-        h1 = tree.find(".//h1")
-        heading = " ".join(h1.text_content().split()) if h1 is not None else ""
-        title = page.title
-        suspicious = bool(NOT_FOUND.search(title) or NOT_FOUND.search(heading))
-        if nf is not None and not suspicious:
-            suspicious = bool((title and title == nf.title) or (heading and heading == nf.h1))
-        if not suspicious:
+        if self.fatal is not None:
             return
-        obs = Observed(url=page.url, status=page.status, final_url=page.url, is_html=True)
-        summarise_html(obs, tree, "")
-        facts.soft404 = soft404_reason(obs, Baseline(not_found=nf))
+        decoded = decode_html(body, ctype)
+        absorb = url not in self.plan.absorbed
+        if absorb:
+            self.plan.inflight.add(url)
+        else:
+            self.plan.absorbed.discard(url)
+        task = PageInput(url=url, status=response.status, text=decoded.text, headers=headers,
+                         content_type=kind or "text/html", encoding=decoded.encoding,
+                         depth=depth, not_found=self.not_found.get(host_of(url)),
+                         absorb=absorb)
+        try:
+            analysis = await self.plan.analyser.analyse(task)
+        except AnalysisFailed as exc:  # nothing stored for this page: a resume fetches it
+            self._abort(f"{exc}; resume the run to carry on from the last checkpoint")
+            return
+        record.title = analysis.title or None
+        facts.is_html = True
+        facts.anchors = analysis.anchors
+        facts.soft404 = analysis.soft404
+        links, requests = self._links(url, analysis.links, depth, replay)
+        yield self._item(record, links, analysis.findings, facts, replay)
+        for request in requests:
+            yield request
 
-    def _links(self, page: Page, depth: int, replay: bool
-               ) -> tuple[list[LinkRecord], list[Request]]:
-        source = page.url
+    def _abort(self, reason: str) -> None:
+        """Stop the crawl for good: the run fails with ``reason`` (stored work is kept)."""
+        if self.fatal is None:
+            self.fatal = reason
+            self.logger.error("stopping the crawl: %s", reason)
+            self.crawler.engine.close_spider(self, "poaudit-fatal")
+
+    def _links(self, source: str, found: list[tuple[str, str, str, str]], depth: int,
+               replay: bool) -> tuple[list[LinkRecord], list[Request]]:
         records: list[LinkRecord] = []
         requests: list[Request] = []
         done: set[str] = set()
         data = self.data
-        for link in links_of(page):
-            if link.tag not in FOLLOW_TAGS:
-                continue
-            resolved = self._resolve(link.url, source)
+        for raw, fragment, anchor_text, _tag in found:
+            resolved = self._resolve(raw, source)
             if resolved is None:
                 continue
             norm, kind, host = resolved
-            target = f"{norm}#{link.fragment}" if link.fragment else norm
+            target = f"{norm}#{fragment}" if fragment else norm
             if target in done:
                 continue
             done.add(target)
             owner = self.owners.get(host) if kind in ("partner", "outbound") else None
-            text = link.text[:MAX_ANCHOR_TEXT]
+            text = anchor_text[:MAX_ANCHOR_TEXT]
             records.append(LinkRecord(source, target, kind, text, host or None, owner))
             if replay:
                 continue
@@ -548,29 +555,6 @@ class SiteSpider(scrapy.Spider):
                             "queued": max(0, len(self.seen) - self.fetched),
                             "pages_per_second": round(self.fetched / elapsed, 1) if elapsed
                             else 0.0})
-
-
-def links_of(page: Page) -> list[PageLink]:
-    """``page.links``, or — when one malformed href makes it raise (``http://host]`` is a
-    ValueError in urljoin) — the same extraction link by link, keeping the bad ones raw."""
-    try:
-        return page.links
-    except ValueError:
-        pass
-    out: list[PageLink] = []
-    attrs = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
-    for el in page.tree.iter("a", "area", "iframe", "frame"):
-        tag = str(el.tag)
-        raw = (el.get(attrs[tag]) or "").strip()
-        if not raw or raw.lower().startswith(("javascript:", "data:")):
-            continue
-        try:
-            url, fragment = urldefrag(urljoin(page.base_url, raw))
-        except ValueError:
-            url, fragment = raw, ""
-        text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
-        out.append(PageLink(url, fragment, text, tag, (el.get("rel") or "").lower()))
-    return out
 
 
 def _latency(response: Response) -> float | None:

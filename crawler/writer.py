@@ -6,7 +6,11 @@ pages table says which URLs are done; links or findings written for pages that n
 are recognised (``ResumeState``) and not written twice. After each batch the writer appends
 the batch's page facts to ``facts.jsonl`` and then replaces ``checkpoint.pickle`` (probe
 state and the journal length it matches), so a resumed crawl knows exactly which stored pages
-still need their probe state rebuilt.
+still need their probe state rebuilt. Probe state taken from an analysis process arrives as a
+future (queued behind the pages sent before it); the writer thread waits for it, not the
+reactor. Pages the analyser had taken in but the writer had not yet received when the state
+was asked for are listed in the checkpoint (``absorbed``): their state is in it, their rows are
+not.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.analyse import Snapshot
 from crawler.items import PageItem
 from poaudit.findings import Finding
 from poaudit.store import Store
@@ -44,6 +50,7 @@ class Checkpoint:
     probe_state: bytes | None = None  # pickled Context.state
     pages_seen: int = 0
     written_pages: int = 0
+    absorbed: tuple[str, ...] = ()  # pages in probe_state whose rows were not yet written
 
 
 @dataclass
@@ -52,8 +59,7 @@ class _Batch:
     links: list[LinkRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
-    state: bytes | None = None
-    pages_seen: int = 0
+    state: Snapshot | Future[Snapshot] | None = None
 
 
 def read_checkpoint(jobdir: Path, run_id: int) -> tuple[Checkpoint | None, list[dict[str, Any]]]:
@@ -86,8 +92,8 @@ class BatchWriter:
                  batch_pages: int = 400, batch_seconds: float = 2.0,
                  skip_link_sources: set[str] | None = None,
                  skip_finding_pages: set[str] | None = None,
-                 state: Callable[[], tuple[bytes | None, int]] | None = None,
-                 journal_bytes: int = 0) -> None:
+                 state: Callable[[tuple[str, ...]], Snapshot | Future[Snapshot]] | None = None,
+                 inflight: set[str] | None = None, journal_bytes: int = 0) -> None:
         self.store = store
         self.run_id = run_id
         self.jobdir = jobdir
@@ -96,6 +102,7 @@ class BatchWriter:
         self.skip_link_sources = skip_link_sources or set()
         self.skip_finding_pages = skip_finding_pages or set()
         self.state = state
+        self.inflight = inflight if inflight is not None else set()
         self.written_pages = 0
         self.written_links = 0
         self.written_findings = 0
@@ -117,6 +124,7 @@ class BatchWriter:
         """Queue one page's records (written with the next batch)."""
         if self.error is not None:
             raise RuntimeError("the store writer failed") from self.error
+        self.inflight.discard(item.facts.url)
         batch = self._batch
         batch.facts.append(item.facts.to_json())
         if item.replay:  # stored before a crash: only its facts and probe state were lost
@@ -141,7 +149,7 @@ class BatchWriter:
         if not batch.facts and not batch.findings:
             return
         if self.state is not None:
-            batch.state, batch.pages_seen = self.state()
+            batch.state = self.state(tuple(self.inflight))
         self._queue.put(batch)
 
     def close(self) -> None:
@@ -179,8 +187,16 @@ class BatchWriter:
         with (self.jobdir / JOURNAL).open("ab") as fh:
             fh.write(raw)
         self._journal_bytes += len(raw)
-        checkpoint = Checkpoint(self.run_id, self._journal_bytes, batch.state, batch.pages_seen,
-                                self.written_pages)
+        snapshot = batch.state
+        if isinstance(snapshot, Future):
+            try:
+                snapshot = snapshot.result()
+            except Exception as exc:  # no state: a resumed crawl replays the stored pages
+                log.warning("probe state could not be taken for the checkpoint: %s", exc)
+                snapshot = None
+        state, pages_seen, absorbed = snapshot if snapshot is not None else (None, 0, ())
+        checkpoint = Checkpoint(self.run_id, self._journal_bytes, state, pages_seen,
+                                self.written_pages, absorbed)
         tmp = self.jobdir / (CHECKPOINT + ".tmp")
         tmp.write_bytes(pickle.dumps(checkpoint, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, self.jobdir / CHECKPOINT)

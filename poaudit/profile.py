@@ -72,6 +72,11 @@ class CrawlLimits(_Strict):
     allow_private_addresses: bool = Field(
         False, description="let link checks reach loopback/private hosts (tests only)"
     )
+    analysis: Literal["auto", "inline", "process"] = Field(
+        "auto", description="where pages are parsed and probed: 'process' (one child process, "
+        "beside the fetching), 'inline' (on the crawl's own thread), 'auto' (process when a "
+        "second core is available and max_pages >= 1000)"
+    )
 
     @field_validator("include", "exclude")
     @classmethod

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 from protego import Protego
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 
+from crawler.analyse import Analyst, InlineAnalyser
 from crawler.assess import Observed
 from crawler.collect import CrawlData
 from crawler.items import PageItem
@@ -50,7 +53,8 @@ def make_spider(**crawl: Any) -> SiteSpider:
     runner = ProbeRunner(ctx, disabled=set(registry()))
     items: list[PageItem] = []
     plan = CrawlPlan(profile=profile, user_agent="poaudit/test", owners=owners,
-                     guard=TrapGuard(), runner=runner, data=CrawlData(), sink=items.append)
+                     guard=TrapGuard(), analyser=InlineAnalyser(Analyst(ctx, runner)),
+                     data=CrawlData(), sink=items.append)
     spider = SiteSpider(plan=plan)
     spider.robots["www.example.gov.uk"] = Protego.parse("User-agent: *\nDisallow: /private/\n")
     return spider
@@ -65,6 +69,15 @@ def respond(url: str, body: bytes | str = PAGE, *, depth: int = 1, status: int =
                request=request, flags=flags or [])
 
 
+def collect(outputs: AsyncIterator[Any]) -> list[Any]:
+    """Everything a callback yields (the inline analyser never waits, so no reactor)."""
+
+    async def drain() -> list[Any]:
+        return [out async for out in outputs]
+
+    return asyncio.run(drain())
+
+
 def split(out: list[Any]) -> tuple[list[PageItem], list[Request]]:
     return ([x for x in out if isinstance(x, PageItem)],
             [x for x in out if isinstance(x, Request)])
@@ -72,7 +85,7 @@ def split(out: list[Any]) -> tuple[list[PageItem], list[Request]]:
 
 def test_one_page_one_item_links_from_the_same_parse() -> None:
     spider = make_spider()
-    items, requests = split(list(spider.parse(respond(f"{SITE}/bins/"))))
+    items, requests = split(collect(spider.parse(respond(f"{SITE}/bins/"))))
     (item,) = items
     page = item.page
     assert (page.url, page.status, page.depth, page.title) == (f"{SITE}/bins/", 200, 1,
@@ -102,11 +115,11 @@ def test_one_page_one_item_links_from_the_same_parse() -> None:
 
 def test_limits_depth_and_pages() -> None:
     spider = make_spider(max_pages=2)
-    _, requests = split(list(spider.parse(respond(f"{SITE}/bins/", depth=3))))
+    _, requests = split(collect(spider.parse(respond(f"{SITE}/bins/", depth=3))))
     assert not requests and spider.data.limits["max-depth"] == 4
     spider = make_spider(max_pages=2)
     spider.seen.add(f"{SITE}/bins/")
-    _, requests = split(list(spider.parse(respond(f"{SITE}/bins/"))))
+    _, requests = split(collect(spider.parse(respond(f"{SITE}/bins/"))))
     assert len(requests) == 1 and spider.data.limits["max-pages"] == 2
 
 
@@ -115,13 +128,13 @@ def test_redirect_is_recorded_and_its_target_processed_once() -> None:
     old = f"{SITE}/old-bins.asp"
     response = respond(f"{SITE}/bins/", requested=old, redirect_urls=[old],
                        redirect_reasons=[301])
-    items, _ = split(list(spider.parse(response)))
+    items, _ = split(collect(spider.parse(response)))
     assert [(i.page.url, i.page.status, i.page.final_url) for i in items] == [
         (old, 301, f"{SITE}/bins/"), (f"{SITE}/bins/", 200, f"{SITE}/bins/")]
     assert items[0].page.redirects == [{"url": old, "status": 301}]
     again = respond(f"{SITE}/bins/", requested=f"{SITE}/bins.asp",
                     redirect_urls=[f"{SITE}/bins.asp"], redirect_reasons=[302])
-    items, _ = split(list(spider.parse(again)))
+    items, _ = split(collect(spider.parse(again)))
     assert [i.page.url for i in items] == [f"{SITE}/bins.asp"]  # the target is already done
 
 
@@ -129,7 +142,7 @@ def test_redirect_off_the_site_goes_to_the_link_checker() -> None:
     spider = make_spider()
     response = respond(f"{SITE}/tips", b"", status=302, redirect_stop="off-site",
                        redirect_location="http://www.county.gov.uk/tips/")
-    (item,), _ = split(list(spider.parse(response)))
+    (item,), _ = split(collect(spider.parse(response)))
     assert item.page.error == "redirects off the site to http://www.county.gov.uk/tips/"
     assert spider.data.outbound[f"{SITE}/tips"].kind == "internal"
 
@@ -137,13 +150,13 @@ def test_redirect_off_the_site_goes_to_the_link_checker() -> None:
 def test_cut_off_binary_and_non_html_are_recorded_not_parsed() -> None:
     spider = make_spider()
     stopped = respond(f"{SITE}/big/", flags=["download_stopped"])
-    (cut,), requests = split(list(spider.parse(stopped)))
+    (cut,), requests = split(collect(spider.parse(stopped)))
     assert "cut off" in (cut.page.error or "") and not cut.links and not requests
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 10
-    (binary,), _ = split(list(spider.parse(respond(f"{SITE}/doc.php?id=1", pdf,
+    (binary,), _ = split(collect(spider.parse(respond(f"{SITE}/doc.php?id=1", pdf,
                                                    ctype="text/html"))))
     assert "binary content (PDF)" in (binary.page.error or "") and binary.page.title is None
-    (other,), _ = split(list(spider.parse(respond(f"{SITE}/a-z.xml", "<az/>",
+    (other,), _ = split(collect(spider.parse(respond(f"{SITE}/a-z.xml", "<az/>",
                                                   ctype="application/xml",
                                                   cls=TextResponse))))
     assert other.page.content_type == "application/xml" and not other.links
@@ -155,16 +168,16 @@ def test_soft_404_is_judged_against_the_hosts_baseline() -> None:
         url=f"{SITE}/x", status=404, final_url=f"{SITE}/x", is_html=True,
         title="Sorry - Example District Council", h1="Page not here")
     soft = PAGE.replace("Bins and recycling", "Sorry - Example District Council")
-    (item,), _ = split(list(spider.parse(respond(f"{SITE}/old.htm", soft))))
+    (item,), _ = split(collect(spider.parse(respond(f"{SITE}/old.htm", soft))))
     assert item.facts.soft404 and "same title" in item.facts.soft404
-    (fine,), _ = split(list(spider.parse(respond(f"{SITE}/bins/"))))
+    (fine,), _ = split(collect(spider.parse(respond(f"{SITE}/bins/"))))
     assert fine.facts.soft404 is None
 
 
 def test_a_malformed_href_does_not_cost_the_page_its_links() -> None:
     spider = make_spider()
     body = PAGE.replace("</body>", '<a href="http://localhost]">bad</a></body>')
-    (item,), requests = split(list(spider.parse(respond(f"{SITE}/bins/", body))))
+    (item,), requests = split(collect(spider.parse(respond(f"{SITE}/bins/", body))))
     targets = {x.target_url for x in item.links}
     assert "http://localhost]" in targets and f"{SITE}/collections/" in targets
     assert requests

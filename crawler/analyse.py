@@ -1,0 +1,307 @@
+"""Per-page analysis: the one lxml parse, the HTML probes, the links to follow, page facts.
+
+This is the CPU work of a crawl. The spider hands each decoded HTML page to an *analyser* and
+gets back an :class:`Analysis`; where the work runs is the analyser's business:
+
+* :class:`InlineAnalyser` runs it on the reactor thread (distributed workers, where each
+  worker is one core's worth already; single-core machines; ``crawl.analysis: inline``);
+* :class:`ProcessAnalyser` runs it in one child process, so that while the probes work on one
+  page the reactor is already fetching and scheduling the next ones (``crawl.analysis:
+  process``, the default on a machine with two or more cores). One process and a FIFO queue:
+  the probes see pages in the order they were fetched and probe state stays one object, which
+  the writer checkpoints through :meth:`ProcessAnalyser.snapshot`.
+
+A checkpoint taken while pages are in flight holds their probe state although their rows are not
+stored yet. The checkpoint lists them (``absorbed``); a resumed crawl analyses those pages again
+*without* adding them to probe state a second time (``PageInput.absorb = False``), so nothing is
+lost and nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+from urllib.parse import urldefrag, urljoin
+
+from crawler.assess import NOT_FOUND, Baseline, Observed, soft404_reason, summarise_html
+from crawler.owners import Owners
+from crawler.probestate import dump_state, load_state
+from poaudit.findings import Finding
+from poaudit.profile import Profile
+from probes.base import Context, Page, PageLink
+from probes.runner import ProbeRunner
+
+__all__ = [
+    "FOLLOW_TAGS",
+    "Analyser",
+    "Analysis",
+    "AnalysisFailed",
+    "Analyst",
+    "InlineAnalyser",
+    "PageInput",
+    "ProcessAnalyser",
+    "Snapshot",
+    "choose_mode",
+    "links_of",
+    "probe_context",
+]
+
+log = logging.getLogger(__name__)
+
+FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame"})
+Snapshot = tuple[bytes | None, int, tuple[str, ...]]
+"""(pickled probe state or None, pages seen, URLs in that state whose rows are not stored)"""
+Mode = Literal["auto", "inline", "process"]
+
+
+class AnalysisFailed(RuntimeError):
+    """The analysis process died (its probe state is gone): the crawl must stop and resume."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageInput:
+    """What the spider knows of a fetched HTML page (picklable: it may cross processes)."""
+
+    url: str
+    status: int
+    text: str
+    headers: Mapping[str, str]
+    content_type: str
+    encoding: str
+    depth: int
+    not_found: Observed | None = None  # the host's "no such page" baseline, for soft 404s
+    absorb: bool = True  # False: probe state already holds this page (see module docstring)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the crawl needs back: title, probe findings, followable links and page facts."""
+
+    title: str
+    findings: list[Finding]
+    links: list[tuple[str, str, str, str]]  # (url, fragment, text, tag), FOLLOW_TAGS only
+    anchors: frozenset[str]
+    soft404: str | None
+
+
+def links_of(page: Page) -> list[PageLink]:
+    """``page.links``, or — when one malformed href makes it raise (``http://host]`` is a
+    ValueError in urljoin) — the same extraction link by link, keeping the bad ones raw."""
+    try:
+        return page.links
+    except ValueError:
+        pass
+    out: list[PageLink] = []
+    attrs = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
+    for el in page.tree.iter("a", "area", "iframe", "frame"):
+        tag = str(el.tag)
+        raw = (el.get(attrs[tag]) or "").strip()
+        if not raw or raw.lower().startswith(("javascript:", "data:")):
+            continue
+        try:
+            url, fragment = urldefrag(urljoin(page.base_url, raw))
+        except ValueError:
+            url, fragment = raw, ""
+        text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
+        out.append(PageLink(url, fragment, text, tag, (el.get("rel") or "").lower()))
+    return out
+
+
+def _soft404(page: Page, not_found: Observed | None) -> str | None:
+    """Why this 200 page is really a 'not found' page (against the host's baseline), or None.
+    Only pages whose title or heading look like one pay for the full comparison."""
+    tree = page.tree
+    h1 = tree.find(".//h1")
+    heading = " ".join(h1.text_content().split()) if h1 is not None else ""
+    title = page.title
+    suspicious = bool(NOT_FOUND.search(title) or NOT_FOUND.search(heading))
+    if not_found is not None and not suspicious:
+        suspicious = bool((title and title == not_found.title)
+                          or (heading and heading == not_found.h1))
+    if not suspicious:
+        return None
+    obs = Observed(url=page.url, status=page.status, final_url=page.url, is_html=True)
+    summarise_html(obs, tree, "")
+    return soft404_reason(obs, Baseline(not_found=not_found))
+
+
+class Analyst:
+    """Does the analysis, in whichever process holds it: owns the probe context and runner."""
+
+    def __init__(self, ctx: Context, runner: ProbeRunner) -> None:
+        self.ctx = ctx
+        self.runner = runner
+
+    def analyse(self, item: PageInput) -> Analysis:
+        ctx = self.ctx
+        page = Page(url=item.url, final_url=item.url, status=item.status, text=item.text,
+                    headers=item.headers, content_type=item.content_type,
+                    encoding=item.encoding, depth=item.depth, site_hosts=ctx.site_hosts)
+        if item.absorb:
+            findings = self.runner.on_page(page)
+        else:  # probe state already holds this page: run the probes on a scratch copy
+            saved, seen = ctx.state, ctx.pages_seen
+            ctx.state = load_state(dump_state(saved))
+            try:
+                findings = self.runner.on_page(page)
+            finally:
+                ctx.state, ctx.pages_seen = saved, seen
+        links = [(link.url, link.fragment, link.text, link.tag) for link in links_of(page)
+                 if link.tag in FOLLOW_TAGS]
+        anchors = frozenset(str(i) for i in page.tree.xpath("//@id | //a/@name"))
+        return Analysis(page.title, findings, links, anchors, _soft404(page, item.not_found))
+
+    def snapshot(self, inflight: tuple[str, ...] = ()) -> Snapshot:
+        """Probe state for a checkpoint; None when a probe keeps unpicklable state (a resumed
+        crawl then replays every stored page)."""
+        try:
+            return dump_state(self.ctx.state), self.ctx.pages_seen, inflight
+        except Exception as exc:
+            log.warning("probe state cannot be checkpointed (%s)", exc)
+            return None, self.ctx.pages_seen, inflight
+
+    def finalize(self, verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+        """Site-level findings, given the run's link verdicts."""
+        self.ctx.link_verdicts = verdicts
+        return self.runner.finalize()
+
+
+class Analyser(Protocol):
+    """What the spider and the crawl phases use (see the module docstring)."""
+
+    async def analyse(self, item: PageInput) -> Analysis: ...
+
+    def snapshot(self, inflight: tuple[str, ...]) -> Snapshot | Future[Snapshot]: ...
+
+    def finalize(self, verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineAnalyser:
+    """Analysis on the calling (reactor) thread."""
+
+    def __init__(self, analyst: Analyst) -> None:
+        self.analyst = analyst
+
+    @property
+    def runner(self) -> ProbeRunner:
+        return self.analyst.runner
+
+    async def analyse(self, item: PageInput) -> Analysis:
+        return self.analyst.analyse(item)
+
+    def snapshot(self, inflight: tuple[str, ...]) -> Snapshot:
+        return self.analyst.snapshot(inflight)
+
+    def finalize(self, verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+        return self.analyst.finalize(verdicts)
+
+    def close(self) -> None:
+        return None
+
+
+# -- the analysis process -----------------------------------------------------------------------
+_ANALYST: Analyst | None = None
+
+
+def _start_worker(profile_data: dict[str, Any], disabled: list[str], state: bytes | None,
+                  pages_seen: int) -> None:
+    """Initialiser of the analysis process: the same context and probes as the crawl's."""
+    global _ANALYST
+    from poaudit.children import die_with_parent
+    from poaudit.profile import parse_profile
+
+    die_with_parent()
+    profile = parse_profile(profile_data, "<crawl profile>")
+    ctx = probe_context(profile)
+    if state is not None:
+        ctx.state.update(load_state(state))
+        ctx.pages_seen = pages_seen
+    _ANALYST = Analyst(ctx, ProbeRunner(ctx, {*disabled, *profile.probes_disabled}))
+
+
+def _worker() -> Analyst:
+    if _ANALYST is None:  # pragma: no cover - the initialiser always runs first
+        raise RuntimeError("the analysis process was not initialised")
+    return _ANALYST
+
+
+def _analyse(item: PageInput) -> Analysis:
+    return _worker().analyse(item)
+
+
+def _snapshot(inflight: tuple[str, ...]) -> Snapshot:
+    return _worker().snapshot(inflight)
+
+
+def _finalize(verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+    return _worker().finalize(verdicts)
+
+
+class ProcessAnalyser:
+    """Analysis in one child process (spawned: no reactor, no threads inherited)."""
+
+    def __init__(self, profile_data: dict[str, Any], disabled: Iterable[str],
+                 state: bytes | None = None, pages_seen: int = 0) -> None:
+        self.pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(profile_data, list(disabled), state, pages_seen))
+
+    async def analyse(self, item: PageInput) -> Analysis:
+        try:
+            return await asyncio.wrap_future(self.pool.submit(_analyse, item))
+        except BrokenProcessPool as exc:
+            raise AnalysisFailed("the page analysis process died") from exc
+
+    def snapshot(self, inflight: tuple[str, ...]) -> Future[Snapshot]:
+        """Queued behind every page submitted so far (FIFO); the writer thread waits for it."""
+        return self.pool.submit(_snapshot, inflight)
+
+    def finalize(self, verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+        try:
+            return self.pool.submit(_finalize, dict(verdicts)).result()
+        except BrokenProcessPool as exc:
+            raise AnalysisFailed("the page analysis process died") from exc
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+PROCESS_MIN_PAGES = 1000
+"""``auto`` starts an analysis process only for crawls allowed this many pages or more: the
+process costs about a second to start (a fresh interpreter importing the probes), the probes
+about 1.4 ms a page, so smaller crawls finish sooner inline."""
+
+
+def choose_mode(mode: Mode, probes: bool = True,
+                max_pages: int = PROCESS_MIN_PAGES) -> Literal["inline", "process"]:
+    """``auto``: a process of its own when there are probes to run, the crawl may be big
+    enough to repay starting it, and this process may use a second core (with no probes,
+    parsing for links alone is cheaper than sending the page to another process)."""
+    if mode != "auto":
+        return mode
+    if not probes or max_pages < PROCESS_MIN_PAGES:
+        return "inline"
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return "process" if cores >= 2 else "inline"
+
+
+def probe_context(profile: Profile) -> Context:
+    """The probes' context for a profile (the same in the crawl and the analysis process)."""
+    owners = Owners(profile)
+    return Context(council=profile.council, tier=profile.tier,
+                   site_hosts=frozenset(profile.allowed_hosts),
+                   partner_hosts=owners.partner_hosts, options=profile.probe_options,
+                   today=profile.as_of.isoformat() if profile.as_of else None)
