@@ -1512,7 +1512,7 @@ class PresenceProbe:
                 f"{service} is provided by {tiers} councils; no page for it and no deep link "
                 "to a partner council's page was found.", outcomes=outcomes, **detail)
         return ctx.finding(self.meta, Kind.FAIL,
-                           f"No {spec.service} page and no {want} found.",
+                           f"No {spec.service} page found; also missing: {want}.",
                            outcomes=outcomes, **detail)
 
 

@@ -65,7 +65,11 @@ SPEC = Spec(
     ),
     exclude=("employee benefits", "benefits of", "staff benefits", "pension benefits",
              "the benefit of", "community benefit", "public benefit", "child benefit",
-             "benefits realisation", "mutual benefit"),
+             "benefits realisation", "mutual benefit",
+             # LGCL's "Educational awards and benefits" (school clothing grants, travel
+             # support) is a county education service, not housing or council tax benefit
+             "educational awards and benefits", "awards and benefits", "educational benefits",
+             "education benefits"),
     subjects=("Housing benefits", "Council tax benefits"),
     lgsl_identity=True,
     elements=(

@@ -32,11 +32,7 @@ import crawler
 EXPECTED = Path(__file__).with_name("demo-expected-statuses.yaml")
 SITES = ("mid-suffolk", "suffolk", "peterborough")
 
-DISAGREEMENTS: dict[tuple[str, str], str] = {
-    ("suffolk", "R16"): "the county has no benefits content of its own (manifest); it meets R16 "
-                        "by its deep link to Mid Suffolk's benefits page, but benefits-information "
-                        "passes boilerplate 'telephone' text as an enquiry route, giving 'met'",
-}
+DISAGREEMENTS: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list[object]:
