@@ -26,16 +26,23 @@ import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import urldefrag, urljoin
 
-from crawler.assess import NOT_FOUND, Baseline, Observed, soft404_reason, summarise_html
+from crawler.assess import (
+    NOT_FOUND,
+    Baseline,
+    Observed,
+    anchors_of,
+    soft404_reason,
+    summarise_html,
+)
 from crawler.owners import Owners
 from crawler.probestate import dump_state, load_state
 from poaudit.findings import Finding
 from poaudit.profile import Profile
-from probes.base import Context, Page, PageLink
+from probes.base import Context, Page, PageLink, host_of, refresh_target
 from probes.runner import ProbeRunner
 
 __all__ = [
@@ -55,7 +62,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame"})
+FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame", "meta"})
 Snapshot = tuple[bytes | None, int, tuple[str, ...]]
 """(pickled probe state or None, pages seen, URLs in that state whose rows are not stored)"""
 Mode = Literal["auto", "inline", "process"]
@@ -76,7 +83,9 @@ class PageInput:
     content_type: str
     encoding: str
     depth: int
-    not_found: Observed | None = None  # the host's "no such page" baseline, for soft 404s
+    # the host's "no such page" baseline, for soft 404s (the analysis process is sent each
+    # host's once, not with every page: its shingles run to thousands of numbers)
+    not_found: Observed | None = None
     absorb: bool = True  # False: probe state already holds this page (see module docstring)
 
 
@@ -100,9 +109,9 @@ def links_of(page: Page) -> list[PageLink]:
         pass
     out: list[PageLink] = []
     attrs = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
-    for el in page.tree.iter("a", "area", "iframe", "frame"):
+    for el in page.tree.iter("a", "area", "iframe", "frame", "meta"):
         tag = str(el.tag)
-        raw = (el.get(attrs[tag]) or "").strip()
+        raw = (refresh_target(el) or "" if tag == "meta" else el.get(attrs[tag]) or "").strip()
         if not raw or raw.lower().startswith(("javascript:", "data:")):
             continue
         try:
@@ -138,6 +147,7 @@ class Analyst:
     def __init__(self, ctx: Context, runner: ProbeRunner) -> None:
         self.ctx = ctx
         self.runner = runner
+        self.baselines: dict[str, Observed | None] = {}  # host -> not-found baseline
 
     def analyse(self, item: PageInput) -> Analysis:
         ctx = self.ctx
@@ -155,8 +165,10 @@ class Analyst:
                 ctx.state, ctx.pages_seen = saved, seen
         links = [(link.url, link.fragment, link.text, link.tag) for link in links_of(page)
                  if link.tag in FOLLOW_TAGS]
-        anchors = frozenset(str(i) for i in page.tree.xpath("//@id | //a/@name"))
-        return Analysis(page.title, findings, links, anchors, _soft404(page, item.not_found))
+        anchors = anchors_of(page.tree)
+        not_found = item.not_found if item.not_found is not None else self.baselines.get(
+            page.host)
+        return Analysis(page.title, findings, links, anchors, _soft404(page, not_found))
 
     def snapshot(self, inflight: tuple[str, ...] = ()) -> Snapshot:
         """Probe state for a checkpoint; None when a probe keeps unpicklable state (a resumed
@@ -238,6 +250,10 @@ def _analyse(item: PageInput) -> Analysis:
     return _worker().analyse(item)
 
 
+def _baseline(host: str, not_found: Observed | None) -> None:
+    _worker().baselines[host] = not_found
+
+
 def _snapshot(inflight: tuple[str, ...]) -> Snapshot:
     return _worker().snapshot(inflight)
 
@@ -255,9 +271,16 @@ class ProcessAnalyser:
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(profile_data, list(disabled), state, pages_seen))
+        self._baselines: dict[str, Observed | None] = {}  # as last sent, per host
 
     async def analyse(self, item: PageInput) -> Analysis:
         try:
+            if item.not_found is not None:
+                host = host_of(item.url)
+                if self._baselines.get(host) is not item.not_found:  # FIFO: before the page
+                    self.pool.submit(_baseline, host, item.not_found)
+                    self._baselines[host] = item.not_found
+                item = replace(item, not_found=None)
             return await asyncio.wrap_future(self.pool.submit(_analyse, item))
         except BrokenProcessPool as exc:
             raise AnalysisFailed("the page analysis process died") from exc

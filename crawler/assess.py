@@ -10,6 +10,7 @@ returned as evidence so an officer can see why a link was flagged.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,10 +119,17 @@ def _text_of(tree: lxml.html.HtmlElement) -> str:
 
 
 def shingles(text: str, size: int = 3, limit: int = 4000) -> frozenset[int]:
+    """Word 3-grams of a page, as CRC-32s: the same in every process (Python's ``hash`` of a
+    string is salted per process, and a baseline may be taken in another process than the
+    page it is compared with: the analysis process, a distributed worker)."""
     words = _WORD.findall(text.lower())[:limit]
     if len(words) < size:
-        return frozenset({hash(tuple(words))}) if words else frozenset()
-    return frozenset(hash(tuple(words[i:i + size])) for i in range(len(words) - size + 1))
+        return frozenset({_crc(words)}) if words else frozenset()
+    return frozenset(_crc(words[i:i + size]) for i in range(len(words) - size + 1))
+
+
+def _crc(words: list[str]) -> int:
+    return zlib.crc32(" ".join(words).encode("utf-8", "surrogatepass"))
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:

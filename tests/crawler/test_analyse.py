@@ -160,3 +160,31 @@ def test_inline_analyser_is_the_same_analyst(running: RunningArea) -> None:
     page = _pages(running, 1)[0]
     assert _key(asyncio.run(inline.analyse(page))) == _key(_inline(profile).analyse(page))
     assert inline.runner is analyst.runner
+
+
+def test_the_soft_404_baseline_reaches_the_analysis_process_once_per_host(
+        running: RunningArea) -> None:
+    from crawler.assess import Observed, summarise_html
+
+    profile = area_profile(running, SITE)
+    host = running.url(SITE, "/").split("/")[2]
+    missing = ("<html><head><title>Page not found</title></head><body><h1>Sorry, we cannot "
+               "find that page</h1><p>Try the A to Z or search the site.</p></body></html>")
+    baseline = summarise_html(Observed(url=f"http://{host}/nope", status=404,
+                                       final_url=f"http://{host}/nope", is_html=True),
+                              None, missing)
+    pages = [PageInput(url=f"http://{host}/gone-{i}.htm", status=200, text=missing, headers={},
+                       content_type="text/html", encoding="utf-8", depth=1,
+                       not_found=baseline) for i in range(3)]
+    pages.append(replace(_pages(running, 1)[0], not_found=baseline))
+    want = [_inline(profile).analyse(p).soft404 for p in pages]
+    assert all(want[:3]) and want[3] is None
+    remote = ProcessAnalyser(profile.model_dump(mode="json"), ())
+    try:
+        async def each() -> list[Analysis]:
+            return [await remote.analyse(p) for p in pages]
+
+        assert [a.soft404 for a in asyncio.run(each())] == want
+        assert list(remote._baselines) == [host]
+    finally:
+        remote.close()
