@@ -6,7 +6,9 @@ profile's requests per second under AutoThrottle, and no components that would r
 the site: no RemoteControl server (it runs Python sent to it), no telnet console, no proxies
 from the environment. Scrapy's own robots.txt, redirect, depth and meta-refresh middlewares are
 replaced or unused: the spider reads robots.txt itself (so it can record it and refuse a URL
-before building a request) and :mod:`crawler.middleware` follows redirects only within the site.
+before building a request), :mod:`crawler.middleware` follows redirects only within the site,
+and a ``<meta http-equiv="refresh">`` target is taken as one of the page's links (crawled when
+internal, link-checked when not), so the refreshing page itself is still audited.
 """
 
 from __future__ import annotations

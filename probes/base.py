@@ -8,6 +8,7 @@ pure: no network, no globals; they share one lxml parse per page through :class:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,7 +45,7 @@ class PageLink:
     url: str
     fragment: str
     text: str
-    tag: str  # a | area | link | form | iframe | frame
+    tag: str  # a | area | link | form | iframe | frame | meta (a refresh's target)
     rel: str = ""
 
 
@@ -88,7 +89,9 @@ class Page:
 
     @cached_property
     def links(self) -> list[PageLink]:
-        """Every link on the page, resolved against ``<base href>``; scripts excluded."""
+        """Every link on the page, resolved against ``<base href>``; scripts excluded. A
+        ``<meta http-equiv="refresh" content="0; url=...">`` target is a link too (tag
+        ``meta``, rel ``refresh``): browsers follow it, and old council sites redirect so."""
         out: list[PageLink] = []
         attrs = {
             "a": "href",
@@ -98,8 +101,18 @@ class Page:
             "frame": "src",
             "form": "action",
         }
-        for el in self.tree.iter("a", "area", "link", "iframe", "frame", "form"):
+        for el in self.tree.iter("a", "area", "link", "iframe", "frame", "form", "meta"):
             tag = str(el.tag)
+            if tag == "meta":
+                target = refresh_target(el) if el.get("content") else None
+                if target is None:
+                    continue
+                try:
+                    url, fragment = urldefrag(urljoin(self.base_url, target))
+                except ValueError:
+                    url, fragment = target, ""
+                out.append(PageLink(url, fragment, "", "meta", "refresh"))
+                continue
             raw = el.get(attrs[tag])
             if raw is None or (tag == "form" and not raw.strip()):
                 continue
@@ -125,6 +138,19 @@ class Page:
 
     def is_internal(self, url: str) -> bool:
         return host_of(url) in self.site_hosts
+
+
+_REFRESH = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*url\s*=\s*['"]?([^'"]+)""", re.I)
+
+
+def refresh_target(meta: etree._Element) -> str | None:
+    """The URL a ``<meta http-equiv="refresh" content="N; url=...">`` sends the browser to
+    (None for another meta element, or a refresh that only reloads the page)."""
+    if (meta.get("http-equiv") or "").strip().lower() != "refresh":
+        return None
+    found = _REFRESH.match(meta.get("content") or "")
+    target = found.group(1).strip() if found else ""
+    return target or None
 
 
 def host_of(url: str) -> str:

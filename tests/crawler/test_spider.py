@@ -113,6 +113,19 @@ def test_one_page_one_item_links_from_the_same_parse() -> None:
     assert traps == {"session-id"}
 
 
+def test_meta_refresh_target_is_followed_and_checked_like_a_link() -> None:
+    spider = make_spider()
+    body = ('<html><head><meta http-equiv="refresh" content="0; url=/bins/new.htm">'
+            '</head><body><p>This page has moved.</p></body></html>')
+    (item,), requests = split(collect(spider.parse(respond(f"{SITE}/bins.htm", body))))
+    assert {(x.target_url, x.kind) for x in item.links} == {(f"{SITE}/bins/new.htm", "internal")}
+    assert [r.url for r in requests] == [f"{SITE}/bins/new.htm"]
+    spider = make_spider()
+    body = body.replace("/bins/new.htm", "http://www.county.gov.uk/waste/")
+    split(collect(spider.parse(respond(f"{SITE}/tips.htm", body))))
+    assert set(spider.data.outbound) == {"http://www.county.gov.uk/waste/"}
+
+
 def test_limits_depth_and_pages() -> None:
     spider = make_spider(max_pages=2)
     _, requests = split(collect(spider.parse(respond(f"{SITE}/bins/", depth=3))))

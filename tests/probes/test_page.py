@@ -19,3 +19,20 @@ def test_host_of_tolerates_bad_input() -> None:
     assert host_of("http://host]") == ""
     assert host_of("http://Example.ORG:8080/x") == "example.org:8080"
     assert host_of("http://example.org:bad/") == "example.org"
+
+
+def test_meta_refresh_target_is_a_link_and_a_plain_reload_is_not() -> None:
+    def links(content: str, equiv: str = "refresh") -> list[tuple[str, str, str]]:
+        page = Page(url="http://www.example.gov.uk/a/old.htm",
+                    final_url="http://www.example.gov.uk/a/old.htm", status=200,
+                    text=f'<html><head><meta http-equiv="{equiv}" content="{content}"></head>'
+                         '<body><a href="/q">q</a></body></html>')
+        return [(link.url, link.fragment, link.tag) for link in page.links]
+
+    q = ("http://www.example.gov.uk/q", "", "a")
+    assert links("0; url=new.htm") == [("http://www.example.gov.uk/a/new.htm", "", "meta"), q]
+    assert links("5;URL='http://www.county.gov.uk/x#y'") == [
+        ("http://www.county.gov.uk/x", "y", "meta"), q]
+    assert links("0; URL = /b/") == [("http://www.example.gov.uk/b/", "", "meta"), q]
+    assert links("30") == [q]  # reloads itself: no target
+    assert links("0; url=new.htm", equiv="content-type") == [q]
