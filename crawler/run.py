@@ -187,7 +187,8 @@ class _Crawl:
             skip_link_sources=resume.sources_with_links if resume else None,
             skip_finding_pages=resume.orphan_finding_pages if resume else None,
             state=snapshot if self.jobdir is not None else None, inflight=plan.inflight,
-            journal_bytes=resume.journal_bytes if resume else 0)
+            journal_bytes=resume.journal_bytes if resume else 0,
+            process=isinstance(self.analyser, ProcessAnalyser))
         plan.sink = writer.add
         started = time.monotonic()
         spider_ref: list[SiteSpider] = []
