@@ -188,7 +188,8 @@ class _Crawl:
             skip_finding_pages=resume.orphan_finding_pages if resume else None,
             state=snapshot if self.jobdir is not None else None, inflight=plan.inflight,
             journal_bytes=resume.journal_bytes if resume else 0,
-            process=isinstance(self.analyser, ProcessAnalyser))
+            process=choose_mode(profile.crawl.analysis, True, profile.crawl.max_pages)
+            == "process")
         plan.sink = writer.add
         started = time.monotonic()
         spider_ref: list[SiteSpider] = []
