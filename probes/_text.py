@@ -542,8 +542,19 @@ class Owner:
 def _fold(host_or_url: str) -> str:
     """A host as the R3 probes compare hosts: lower case, ``www.`` and a default port dropped,
     any other port kept (a test area serves each council on its own loopback port)."""
-    text = host_or_url.strip().lower()
-    host = host_of(text) if "://" in text else text.split("/", 1)[0]
+    text = host_or_url.strip()
+    if "://" in text:  # only the authority matters, and menus repeat it on every page
+        authority = text.split("://", 1)[1]
+        for stop in "/?#":
+            authority = authority.split(stop, 1)[0]
+        return _fold_authority(authority)
+    return _fold_authority(text.split("/", 1)[0], url=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_authority(authority: str, url: bool = True) -> str:
+    text = authority.lower()
+    host = host_of(f"http://{text}") if url else text
     host = host.rstrip(".")
     for default in (":80", ":443"):
         host = host.removesuffix(default)
