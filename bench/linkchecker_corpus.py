@@ -193,9 +193,9 @@ def main() -> int:
     missing = [e for e in entries if not e["extracted"]]
     if missing:
         print(f"{len(missing)} scored URLs are not among the links poaudit extracts from their "
-              "page (poaudit follows <a>, <area>, <iframe>, <frame> on HTML pages; LinkChecker "
-              "also reads <img>, CSS url(), <object>, bookmarks files, sitemaps, ...): "
-              "they were checked directly.")
+              "page (poaudit follows <a>, <area>, <iframe>, <frame> and meta refresh targets "
+              "on HTML pages; LinkChecker also reads <img>, CSS url(), <object>, bookmarks "
+              "files, sitemaps, ...): they were checked directly.")
     print(json.dumps(summary))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
