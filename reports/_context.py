@@ -135,6 +135,8 @@ class ReportContext:
     store: Store | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     tool_version: str = __version__
+    # results computed once for every report that shows them (the diff with the previous run)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:

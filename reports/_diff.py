@@ -15,7 +15,10 @@ def run_diff(ctx: ReportContext) -> RunDiff | None:
     """The run against the previous finished run of its site (None: first run, or no store)."""
     if ctx.store is None:
         return None
-    return diff_runs(ctx.store, ctx.run.id)
+    if "diff" not in ctx.memo:  # the HTML and JSON reports both show it
+        ctx.memo["diff"] = diff_runs(ctx.store, ctx.run.id)
+    diff: RunDiff | None = ctx.memo["diff"]
+    return diff
 
 
 def diff_dict(ctx: ReportContext) -> dict[str, Any] | None:

@@ -246,43 +246,38 @@ class Store:
         return self._insert(m.OutcomeResult, run_id, (as_row(r) for r in results))
 
     # -- reads ------------------------------------------------------------------------------
+    def _rows(self, cls: type[R], model: Any, run_id: int) -> list[R]:
+        """A run's rows of ``model`` as ``cls`` records, in insertion order, read as plain
+        column tuples: building ORM objects first cost ~25 us a row (a million link rows on
+        a 20,000-page site)."""
+        columns = [getattr(model, name) for name in _field_names(cls)]
+        q = select(*columns).where(model.run_id == run_id).order_by(model.id)
+        with self.engine.connect() as conn:
+            return [cls(*row) for row in conn.execute(q)]
+
     def pages(self, run_id: int) -> list[PageRecord]:
-        q = select(m.Page).where(m.Page.run_id == run_id).order_by(m.Page.id)
-        with Session(self.engine) as s:
-            return [_record(PageRecord, r) for r in s.scalars(q)]
+        return self._rows(PageRecord, m.Page, run_id)
 
     def page_urls(self, run_id: int) -> set[str]:
         with Session(self.engine) as s:
             return set(s.scalars(select(m.Page.url).where(m.Page.run_id == run_id)))
 
     def links(self, run_id: int) -> list[LinkRecord]:
-        q = select(m.Link).where(m.Link.run_id == run_id).order_by(m.Link.id)
-        with Session(self.engine) as s:
-            return [_record(LinkRecord, r) for r in s.scalars(q)]
+        return self._rows(LinkRecord, m.Link, run_id)
 
     def link_checks(self, run_id: int) -> list[LinkCheckRecord]:
-        q = select(m.LinkCheck).where(m.LinkCheck.run_id == run_id).order_by(m.LinkCheck.id)
-        with Session(self.engine) as s:
-            return [_record(LinkCheckRecord, r) for r in s.scalars(q)]
+        return self._rows(LinkCheckRecord, m.LinkCheck, run_id)
 
     def findings(self, run_id: int, probe_id: str | None = None) -> list[Finding]:
-        q = select(m.FindingRow).where(m.FindingRow.run_id == run_id)
+        row = m.FindingRow
+        q = select(row.probe_id, row.outcomes, row.kind, row.message, row.page_url,
+                   row.detail).where(row.run_id == run_id)
         if probe_id is not None:
-            q = q.where(m.FindingRow.probe_id == probe_id)
-        with Session(self.engine) as s:
-            return [
-                Finding.from_dict(
-                    {
-                        "probe_id": r.probe_id,
-                        "outcomes": r.outcomes,
-                        "kind": r.kind,
-                        "message": r.message,
-                        "page_url": r.page_url,
-                        "detail": r.detail,
-                    }
-                )
-                for r in s.scalars(q.order_by(m.FindingRow.id))
-            ]
+            q = q.where(row.probe_id == probe_id)
+        keys = ("probe_id", "outcomes", "kind", "message", "page_url", "detail")
+        with self.engine.connect() as conn:
+            return [Finding.from_dict(dict(zip(keys, r, strict=True)))
+                    for r in conn.execute(q.order_by(row.id))]
 
     def outcome_results(self, run_id: int) -> list[OutcomeRecord]:
         q = select(m.OutcomeResult).where(m.OutcomeResult.run_id == run_id)
