@@ -286,8 +286,15 @@ class ProcessAnalyser:
             raise AnalysisFailed("the page analysis process died") from exc
 
     def snapshot(self, inflight: tuple[str, ...]) -> Future[Snapshot]:
-        """Queued behind every page submitted so far (FIFO); the writer thread waits for it."""
-        return self.pool.submit(_snapshot, inflight)
+        """Queued behind every page submitted so far (FIFO); the writer thread waits for it
+        (a dead process gives a failed future: the checkpoint then has no probe state, and a
+        resumed crawl replays the stored pages)."""
+        try:
+            return self.pool.submit(_snapshot, inflight)
+        except BrokenProcessPool as exc:
+            failed: Future[Snapshot] = Future()
+            failed.set_exception(AnalysisFailed(f"the page analysis process died ({exc})"))
+            return failed
 
     def finalize(self, verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
         try:

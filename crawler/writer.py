@@ -245,10 +245,14 @@ class BatchWriter:
             child.close()
         self._thread.start()
 
+    def _failure(self) -> RuntimeError:
+        return RuntimeError(f"the store writer failed ({self.error}); what it committed is "
+                            "kept: resume the run to carry on")
+
     def add(self, item: PageItem) -> None:
         """Queue one page's records (written with the next batch)."""
         if self.error is not None:
-            raise RuntimeError("the store writer failed") from self.error
+            raise self._failure() from self.error
         self.inflight.discard(item.facts.url)
         batch = self._batch
         batch.facts.append(item.facts.to_json())
@@ -288,7 +292,7 @@ class BatchWriter:
             self._proc.join(timeout=60)
             self._conn.close()
         if self.error is not None:
-            raise RuntimeError("the store writer failed") from self.error
+            raise self._failure() from self.error
 
     def _run(self) -> None:
         while True:

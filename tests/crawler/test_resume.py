@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -116,4 +117,63 @@ def test_resume_of_a_finished_run_fetches_nothing(bigger: RunningArea, tmp_path:
     again = crawler.crawl(profile, store.url, run_id, jobdir=tmp_path / "j")
     assert again.resumed and again.fetched == 0 and first.fetched > 0
     assert _snapshot(store, run_id) == before
+    store.close()
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_killed_helper_processes_fail_the_crawl_and_a_resume_completes_it(
+        bigger: RunningArea, tmp_path: Path) -> None:
+    """The analysis and writer processes die mid-crawl: the run fails with an error (never a
+    silent gap), and resuming it ends with what an uninterrupted crawl stores."""
+    profile = area_profile(bigger, SITE, requests_per_second=250.0, concurrency_per_host=4,
+                           analysis="process")
+    store = Store(f"sqlite:///{tmp_path / 'helpers.sqlite'}")
+    reference = store.start_run(profile.name, profile.council)
+    crawler.crawl(profile, store.url, reference, jobdir=tmp_path / "ref")
+    run_id = store.start_run(profile.name, profile.council)
+    jobdir = tmp_path / "job"
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            crawler.crawl(profile, store.url, run_id, jobdir=jobdir)
+        except BaseException as exc:
+            failure.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while len(store.page_urls(run_id)) < 150 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    crawls = [p for p in multiprocessing.active_children() if p.name.startswith("poaudit-crawl")]
+    assert crawls and crawls[0].pid is not None, "the crawl finished before the kill"
+    helpers = _children(crawls[0].pid)
+    assert len(helpers) >= 2  # the analysis process and the writer process
+    for pid in helpers:
+        os.kill(pid, signal.SIGKILL)
+    worker.join(timeout=120)
+    assert failure and isinstance(failure[0], crawler.CrawlError), failure
+    assert "resume" in str(failure[0]), failure[0]  # says how to carry on
+    assert 0 < len(store.page_urls(run_id)) < len(store.page_urls(reference))
+
+    resumed = crawler.crawl(profile, store.url, run_id, jobdir=jobdir)
+    assert resumed.resumed
+    got_pages, got_links, got_checks = _snapshot(store, run_id)
+    want_pages, want_links, want_checks = _snapshot(store, reference)
+    assert got_pages == want_pages and max(got_pages.values()) == 1
+    assert got_links == want_links
+    assert got_checks == want_checks
     store.close()
