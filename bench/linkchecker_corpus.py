@@ -118,7 +118,6 @@ def _extracted(entries: list[dict[str, Any]]) -> None:
     """Mark whether poaudit's link extraction finds each entry's URL on its page."""
     import httpx
 
-    from crawler.analyse import links_of
     from crawler.decode import decode_html
     from probes.base import Page
 
@@ -134,7 +133,7 @@ def _extracted(entries: list[dict[str, Any]]) -> None:
                     text = decode_html(response.content, ctype).text
                     page = Page(page_url, page_url, response.status_code, text)
                     found = {link.url + (f"#{link.fragment}" if link.fragment else "")
-                             for link in links_of(page)}
+                             for link in page.links}
             except httpx.HTTPError:
                 pass
             pages[page_url] = found

@@ -28,7 +28,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
-from urllib.parse import urldefrag, urljoin
 
 from crawler.assess import (
     NOT_FOUND,
@@ -42,7 +41,7 @@ from crawler.owners import Owners
 from crawler.probestate import dump_state, load_state
 from poaudit.findings import Finding
 from poaudit.profile import Profile
-from probes.base import Context, Page, PageLink, host_of, refresh_target
+from probes.base import Context, Page, host_of
 from probes.runner import ProbeRunner
 
 __all__ = [
@@ -56,7 +55,6 @@ __all__ = [
     "ProcessAnalyser",
     "Snapshot",
     "choose_mode",
-    "links_of",
     "probe_context",
 ]
 
@@ -95,32 +93,9 @@ class Analysis:
 
     title: str
     findings: list[Finding]
-    links: list[tuple[str, str, str, str]]  # (url, fragment, text, tag), FOLLOW_TAGS only
+    links: list[tuple[str, str, str]]  # (url, fragment, text) of links the crawl follows
     anchors: frozenset[str]
     soft404: str | None
-
-
-def links_of(page: Page) -> list[PageLink]:
-    """``page.links``, or — when one malformed href makes it raise (``http://host]`` is a
-    ValueError in urljoin) — the same extraction link by link, keeping the bad ones raw."""
-    try:
-        return page.links
-    except ValueError:
-        pass
-    out: list[PageLink] = []
-    attrs = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
-    for el in page.tree.iter("a", "area", "iframe", "frame", "meta"):
-        tag = str(el.tag)
-        raw = (refresh_target(el) or "" if tag == "meta" else el.get(attrs[tag]) or "").strip()
-        if not raw or raw.lower().startswith(("javascript:", "data:")):
-            continue
-        try:
-            url, fragment = urldefrag(urljoin(page.base_url, raw))
-        except ValueError:
-            url, fragment = raw, ""
-        text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
-        out.append(PageLink(url, fragment, text, tag, (el.get("rel") or "").lower()))
-    return out
 
 
 def _soft404(page: Page, not_found: Observed | None) -> str | None:
@@ -163,7 +138,7 @@ class Analyst:
                 findings = self.runner.on_page(page)
             finally:
                 ctx.state, ctx.pages_seen = saved, seen
-        links = [(link.url, link.fragment, link.text, link.tag) for link in links_of(page)
+        links = [(link.url, link.fragment, link.text) for link in page.links
                  if link.tag in FOLLOW_TAGS]
         anchors = anchors_of(page.tree)
         not_found = item.not_found if item.not_found is not None else self.baselines.get(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from crawler.collect import CrawlData
 from crawler.items import PageFacts
@@ -44,8 +43,7 @@ class ResumeState:
     sources_with_links: set[str]
     orphan_finding_pages: set[str]
     robots_stored: set[str]
-    probe_state: dict[str, Any] | None = None
-    probe_state_bytes: bytes | None = None  # the same, as checkpointed (for a new process)
+    probe_state: bytes | None = None  # the checkpoint's pickled probe state, known readable
     absorbed: tuple[str, ...] = ()  # pages probe_state holds whose rows were not stored
     pages_seen: int = 0
     journal_bytes: int = 0
@@ -70,10 +68,11 @@ def load_resume(store: Store, run_id: int, jobdir: Path | None, site_hosts: froz
         facts = PageFacts.from_json(entry)
         if facts.url in pages:
             data.facts[facts.url] = facts
-    probe_state: dict[str, Any] | None = None
+    probe_state: bytes | None = None
     if checkpoint is not None and checkpoint.probe_state is not None:
         try:
-            probe_state = load_state(checkpoint.probe_state)
+            load_state(checkpoint.probe_state)
+            probe_state = checkpoint.probe_state
         except Exception as exc:
             log.warning("probe state in the checkpoint is unreadable (%s): replaying", exc)
     if probe_state is None:  # probes must see every stored page again
@@ -122,8 +121,6 @@ def load_resume(store: Store, run_id: int, jobdir: Path | None, site_hosts: froz
         pages=pages, links=len(links), seen=seen, frontier=frontier, replay=replay,
         sources_with_links=sources, orphan_finding_pages=orphans, robots_stored=robots,
         probe_state=probe_state,
-        probe_state_bytes=checkpoint.probe_state if probe_state is not None and checkpoint
-        else None,
         absorbed=checkpoint.absorbed if probe_state is not None and checkpoint else (),
         pages_seen=checkpoint.pages_seen if checkpoint else 0,
         journal_bytes=checkpoint.journal_bytes if checkpoint else 0, data=data)

@@ -31,6 +31,7 @@ from crawler.analyse import (
 from crawler.collect import CrawlData, internal_checks
 from crawler.linkcheck import CheckOptions, check_links
 from crawler.owners import Owners
+from crawler.probestate import load_state
 from crawler.resume import ResumeState, load_resume
 from crawler.safety import AddressPolicy
 from crawler.settings import scrapy_settings, user_agent
@@ -135,7 +136,6 @@ class _Crawl:
         self.ctx = probe_context(profile)
         self.runner = ProbeRunner(self.ctx, self.disabled)
         self.analyser: Analyser = InlineAnalyser(Analyst(self.ctx, self.runner))
-        self.absorbed: set[str] = set()
         self.guard = TrapGuard(TrapOptions.from_options(profile.probe_options.get(TRAPS_ID, {})))
         self.stats = CrawlStats(run_id)
         self.data = CrawlData()
@@ -156,41 +156,42 @@ class _Crawl:
             self.stats.resumed = True
             self.stats.replayed = len(resume.replay)
             self.data = resume.data
-            if resume.probe_state is not None:
-                self.ctx.state.update(resume.probe_state)
-                self.ctx.pages_seen = resume.pages_seen
-                self.absorbed = set(resume.absorbed)
+        state = resume.probe_state if resume is not None else None
+        pages_seen = resume.pages_seen if resume is not None and state is not None else 0
         if choose_mode(profile.crawl.analysis, bool(self.runner.probes),
                        profile.crawl.max_pages) == "process":
-            self.analyser = ProcessAnalyser(
-                profile.model_dump(mode="json"), self.disabled,
-                resume.probe_state_bytes if resume is not None else None,
-                self.ctx.pages_seen)
+            self.analyser = ProcessAnalyser(profile.model_dump(mode="json"), self.disabled,
+                                            state, pages_seen)
+        elif state is not None:
+            self.ctx.state.update(load_state(state))
+            self.ctx.pages_seen = pages_seen
         if self._crawl_done():
             self.stats.pages = len(resume.pages) if resume else 0
             self.stats.links = resume.links if resume else 0
             return
-        plan = CrawlPlan(
-            profile=profile, user_agent=user_agent(profile), owners=self.owners,
-            guard=self.guard, analyser=self.analyser, data=self.data, sink=lambda item: None,
-            progress=self.progress, seen=resume.seen if resume else set(),
-            frontier=resume.frontier if resume else [],
-            replay=resume.replay if resume else [],
-            robots_stored=resume.robots_stored if resume else set(), absorbed=self.absorbed)
+        inflight: set[str] = set()  # handed to the analyser, not yet to the writer
+        absorbed = set(resume.absorbed) if resume else set()
 
-        def snapshot(inflight: tuple[str, ...]) -> Snapshot | Future[Snapshot]:
+        def snapshot(pending: tuple[str, ...]) -> Snapshot | Future[Snapshot]:
             # pages a resumed state holds but the crawl has not stored yet stay listed
-            return self.analyser.snapshot(tuple({*inflight, *plan.absorbed}))
+            return self.analyser.snapshot(tuple({*pending, *absorbed}))
 
         writer = BatchWriter(
             self.store, self.run_id, jobdir=self.jobdir,
             skip_link_sources=resume.sources_with_links if resume else None,
             skip_finding_pages=resume.orphan_finding_pages if resume else None,
-            state=snapshot if self.jobdir is not None else None, inflight=plan.inflight,
+            state=snapshot if self.jobdir is not None else None, inflight=inflight,
             journal_bytes=resume.journal_bytes if resume else 0,
             process=choose_mode(profile.crawl.analysis, True, profile.crawl.max_pages)
             == "process")
-        plan.sink = writer.add
+        plan = CrawlPlan(
+            profile=profile, user_agent=user_agent(profile), owners=self.owners,
+            guard=self.guard, analyser=self.analyser, data=self.data, sink=writer.add,
+            progress=self.progress, seen=resume.seen if resume else set(),
+            frontier=resume.frontier if resume else [],
+            replay=resume.replay if resume else [],
+            robots_stored=resume.robots_stored if resume else set(), inflight=inflight,
+            absorbed=absorbed)
         started = time.monotonic()
         spider_ref: list[SiteSpider] = []
         try:

@@ -2,9 +2,9 @@
 
 For each HTML page it decodes the body once and hands it to the plan's analyser
 (:mod:`crawler.analyse`: one lxml parse, the probes, the links and page facts from that parse,
-on this thread or in an analysis process) and goes on fetching while it waits. Links are normalised
-and deduplicated *before* a request is built, then checked against robots.txt (read by the
-spider itself, before any page of the host is requested, and recorded), the profile's
+on this thread or in an analysis process) and goes on fetching while it waits. Links are
+normalised and deduplicated *before* a request is built, then checked against robots.txt (read
+by the spider itself, before any page of the host is requested, and recorded), the profile's
 include/exclude rules, the trap guard and the depth and page limits. Every URL fetched becomes
 one :class:`~crawler.items.PageItem`; redirects are recorded hop by hop and a redirect's target
 is processed once, as its own page.
@@ -467,13 +467,13 @@ class SiteSpider(scrapy.Spider):
             self.logger.error("stopping the crawl: %s", reason)
             self.crawler.engine.close_spider(self, "poaudit-fatal")
 
-    def _links(self, source: str, found: list[tuple[str, str, str, str]], depth: int,
+    def _links(self, source: str, found: list[tuple[str, str, str]], depth: int,
                replay: bool) -> tuple[list[LinkRecord], list[Request]]:
         records: list[LinkRecord] = []
         requests: list[Request] = []
         done: set[str] = set()
         data = self.data
-        for raw, fragment, anchor_text, _tag in found:
+        for raw, fragment, anchor_text in found:
             resolved = self._resolve(raw, source)
             if resolved is None:
                 continue

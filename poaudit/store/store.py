@@ -54,8 +54,7 @@ def _now() -> datetime:
 
 
 def _record(cls: type[R], row: Any) -> R:
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    return cls(**{n: getattr(row, n) for n in names})
+    return cls(**{n: getattr(row, n) for n in _field_names(cls)})
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -270,19 +269,16 @@ class Store:
 
     def findings(self, run_id: int, probe_id: str | None = None) -> list[Finding]:
         row = m.FindingRow
-        q = select(row.probe_id, row.outcomes, row.kind, row.message, row.page_url,
-                   row.detail).where(row.run_id == run_id)
+        keys = ("probe_id", "outcomes", "kind", "message", "page_url", "detail")
+        q = select(*(getattr(row, k) for k in keys)).where(row.run_id == run_id)
         if probe_id is not None:
             q = q.where(row.probe_id == probe_id)
-        keys = ("probe_id", "outcomes", "kind", "message", "page_url", "detail")
         with self.engine.connect() as conn:
             return [Finding.from_dict(dict(zip(keys, r, strict=True)))
                     for r in conn.execute(q.order_by(row.id))]
 
     def outcome_results(self, run_id: int) -> list[OutcomeRecord]:
-        q = select(m.OutcomeResult).where(m.OutcomeResult.run_id == run_id)
-        with Session(self.engine) as s:
-            return [_record(OutcomeRecord, r) for r in s.scalars(q.order_by(m.OutcomeResult.id))]
+        return self._rows(OutcomeRecord, m.OutcomeResult, run_id)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
