@@ -65,7 +65,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -332,7 +332,10 @@ def _read(page: Page, urls: tuple[str, ...], heading: str, found_by: tuple[str, 
         kind = (link.get("type") or "").lower()
         href = link.get("href")
         if href and rel == "alternate" and ("xml" in kind or "rss" in kind or "atom" in kind):
-            record.xml_links.append(urljoin(page.base_url, href.strip()))
+            try:
+                record.xml_links.append(page.resolve(href.strip())[0])
+            except ValueError:
+                continue
     body = tree.find(".//body")
     if body is None:
         return record
@@ -345,7 +348,10 @@ def _read(page: Page, urls: tuple[str, ...], heading: str, found_by: tuple[str, 
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
             continue
-        url, fragment = urldefrag(urljoin(page.base_url, href))
+        try:
+            url, fragment = page.resolve(href)
+        except ValueError:  # a malformed href is the link checker's finding, not an entry
+            continue
         text = _text_of(a)
         if not text:
             continue

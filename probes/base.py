@@ -78,9 +78,29 @@ class Page:
 
     @cached_property
     def base_url(self) -> str:
+        """``<base href>`` resolved against the page's URL; the page's own URL when there is
+        none or it is malformed (``http://host]``): browsers ignore an invalid base, and one
+        hostile tag must not cost the crawl the page."""
         base = self.tree.find(".//base[@href]")
         href = base.get("href") if base is not None else None
-        return urljoin(self.final_url, href.strip()) if href else self.final_url
+        if not href or not href.strip():
+            return self.final_url
+        try:
+            joined = urljoin(self.final_url, href.strip())
+            urlsplit(joined).port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            return self.final_url
+        return joined
+
+    def resolve(self, href: str) -> tuple[str, str]:
+        """(absolute URL without fragment, fragment) of ``href`` against the base URL, as
+        ``urldefrag(urljoin(base_url, href))``; raises ValueError on a malformed href."""
+        return _resolve(self.base_url, self._base_key, href)
+
+    @cached_property
+    def _base_key(self) -> tuple[str, str]:
+        parts = urlsplit(self.base_url)
+        return parts.scheme, f"{parts.scheme}://{parts.netloc}"
 
     @cached_property
     def title(self) -> str:
@@ -108,7 +128,7 @@ class Page:
                 if target is None:
                     continue
                 try:
-                    url, fragment = urldefrag(urljoin(self.base_url, target))
+                    url, fragment = self.resolve(target)
                 except ValueError:
                     url, fragment = target, ""
                 out.append(PageLink(url, fragment, "", "meta", "refresh"))
@@ -120,7 +140,7 @@ class Page:
             if raw.lower().startswith(("javascript:", "data:")):
                 continue
             try:  # hostile hrefs such as "http://host]" make urllib raise ValueError:
-                url, fragment = urldefrag(urljoin(self.base_url, raw))
+                url, fragment = self.resolve(raw)
             except ValueError:  # kept as written, so the link checker reports it as broken
                 url, fragment = raw, ""
             text = " ".join(el.text_content().split()) if tag in ("a", "area") else ""
@@ -151,6 +171,31 @@ def refresh_target(meta: etree._Element) -> str | None:
     found = _REFRESH.match(meta.get("content") or "")
     target = found.group(1).strip() if found else ""
     return target or None
+
+
+_RESOLVED: dict[tuple[str, str], tuple[str, str]] = {}
+_RESOLVED_MAX = 50_000
+
+
+def _resolve(base: str, key: tuple[str, str], href: str) -> tuple[str, str]:
+    """``urldefrag(urljoin(base, href))``, remembered for the hrefs whose result does not
+    depend on the base's path: root-relative ones (only the base's origin counts) and
+    absolute http(s) ones (only its scheme counts). Menus repeat those on every page, and
+    urljoin is most of the cost of listing a page's links."""
+    if href.startswith("/") and not href.startswith("//"):
+        memo = (key[1], href)
+    elif href.startswith(("http://", "https://")):
+        memo = (key[0], href)
+    else:
+        url, fragment = urldefrag(urljoin(base, href))
+        return url, fragment
+    hit = _RESOLVED.get(memo)
+    if hit is None:
+        url, fragment = urldefrag(urljoin(base, href))
+        if len(_RESOLVED) >= _RESOLVED_MAX:
+            _RESOLVED.clear()
+        hit = _RESOLVED[memo] = (url, fragment)
+    return hit
 
 
 def host_of(url: str) -> str:

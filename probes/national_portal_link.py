@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from poaudit.findings import Finding, Kind
 from probes._text import verdict_for
@@ -130,7 +130,10 @@ def evaluate(page: Page, ctx: Context) -> list[Finding]:
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:")):
             continue
-        url = urldefrag(urljoin(page.base_url, href))[0]
+        try:
+            url = page.resolve(href)[0]
+        except ValueError:  # malformed: the link checker reports it
+            continue
         text = " ".join(a.text_content().split())
         title = a.get("title") or ""
         img = a.find(".//img")

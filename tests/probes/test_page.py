@@ -36,3 +36,27 @@ def test_meta_refresh_target_is_a_link_and_a_plain_reload_is_not() -> None:
     assert links("0; URL = /b/") == [("http://www.example.gov.uk/b/", "", "meta"), q]
     assert links("30") == [q]  # reloads itself: no target
     assert links("0; url=new.htm", equiv="content-type") == [q]
+
+
+def test_malformed_base_href_falls_back_to_the_page_url() -> None:
+    # browsers ignore an invalid <base href>; the page keeps its links, resolved against itself
+    for base in ("http://host]", "http://a:port/"):
+        html = f'<base href="{base}"><a href="/x">X</a><a href="y#f">Y</a>'
+        page = Page("http://a.gov.uk/d/p", "http://a.gov.uk/d/p", 200, html)
+        assert page.base_url == "http://a.gov.uk/d/p"
+        assert [(x.url, x.fragment) for x in page.links] == [
+            ("http://a.gov.uk/x", ""), ("http://a.gov.uk/d/y", "f")]
+
+
+def test_resolve_matches_urljoin_whatever_the_base() -> None:
+    # the remembered root-relative and absolute results must not leak between bases
+    from urllib.parse import urldefrag, urljoin
+
+    bases = ["http://a.gov.uk/d/p", "https://a.gov.uk/e/", "http://b.gov.uk:8080/q?x=1",
+             "http://a.gov.uk/d/p"]
+    hrefs = ["/x/../y?z#f", "/", "http://c.gov.uk/a?", "https://c.gov.uk/a?#", "q/r",
+             "../s", "//d.gov.uk/t", "/a;p?q"]
+    for base in bases:
+        page = Page(base, base, 200, "<p>")
+        for href in hrefs:
+            assert page.resolve(href) == tuple(urldefrag(urljoin(base, href))), (base, href)
