@@ -14,13 +14,18 @@ at a time, each in its own process tree so peak memory is its own:
 * **bare Scrapy**: a CrawlSpider with one Rule(LinkExtractor) that does nothing but follow links
   (Scrapy's defaults; a second run with the two settings poaudit changes for speed,
   ``CONCURRENT_ITEMS=1`` and ``WARN_ON_GENERATOR_RETURN_VALUE=False``, is shown for reference);
+* **Scrapy fetching the known pages and nothing else** (``scrapy-fetch-only``: no parsing, no
+  link extraction), the floor of any Scrapy-based crawler's CPU per page; with the demo
+  server's CPU per page it gives the most pages/s Scrapy can reach on this machine at all
+  (``scrapy_ceiling_*`` in the summary);
 * **LinkChecker** from PyPI, installed into its own venv under /tmp (never the project's), with
   its rate limit lifted: ``maxrequestspersecond=1000`` plus the per-host minimum wait removed —
   what LinkChecker does for a server that sends its ``LinkChecker`` header.
 
 All use 16 concurrent requests. Bare Scrapy and LinkChecker have no trap detection, so both are
 told to skip the site's endless events calendar (``month=``); poaudit finds and cuts it itself.
-Prints pages/s and peak RSS for each and the ratios (targets: poaudit ≥ 0.8× bare Scrapy's
+Prints pages/s, peak RSS and CPU per page (the tool's process tree, and the demo server's
+while serving it) for each and the ratios (targets: poaudit ≥ 0.8× bare Scrapy's
 pages/s and ≥ 3× LinkChecker's; poaudit's crawl process under 500 MB).
 """
 
@@ -65,8 +70,10 @@ def _measure(cmd: list[str]) -> None:
     started = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     wall = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = usage.ru_maxrss / 1024
     print(json.dumps({"wall": wall, "peak_rss_mb": round(peak, 1), "rc": proc.returncode,
+                      "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
                       "stdout": proc.stdout[-20000:], "stderr": proc.stderr[-4000:]}))
 
 
@@ -124,6 +131,42 @@ def _poaudit(profile_file: str, store_file: str, probes: bool, analysis: str) ->
 
 
 # -- the benchmark -----------------------------------------------------------------------------
+def _fetch_only(url_file: str) -> None:
+    """Scrapy fetching a known list of the site's pages with a callback that does nothing:
+    no parsing, no link extraction, no scheduling of discovered URLs. No Scrapy-based
+    crawler can do less per page, so its CPU per page is the floor of any of them."""
+    from scrapy import Request, Spider
+    from scrapy.crawler import CrawlerProcess
+
+    urls = Path(url_file).read_text().split()
+    count = [0]
+
+    class FetchOnly(Spider):
+        name = "fetch-only"
+
+        async def start(self) -> Any:
+            for url in urls:
+                yield Request(url, callback=self.got, dont_filter=True)
+
+        def got(self, response: Any) -> None:
+            count[0] += 1
+
+    process = CrawlerProcess({
+        "LOG_LEVEL": "WARNING", "REMOTE_CONTROL_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+        "DOWNLOAD_TIMEOUT": 10, "CONCURRENT_ITEMS": 1, "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        "ROBOTSTXT_OBEY": False})
+    process.crawl(FetchOnly)
+    process.start()
+    print(json.dumps({"pages": count[0]}))
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the demo server process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _run(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
     out = subprocess.run([PY, __file__, "_measure", "--", *cmd], capture_output=True,
                          text=True, cwd=ROOT, check=True)
@@ -133,9 +176,11 @@ def _run(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
     return result
 
 
-def _one_run(name: str, cmd: list[str]) -> dict[str, Any]:
+def _one_run(name: str, cmd: list[str], server_pid: int) -> dict[str, Any]:
     # LinkChecker exits 1 when it found broken links (the site has planted ones)
+    server_before = _server_cpu(server_pid)
     result = _run(cmd, (0, 1) if name == "linkchecker" else (0,))
+    server_cpu = _server_cpu(server_pid) - server_before
     if name == "linkchecker":
         found = re.search(r"links in (\d+) URLs checked", result["stdout"])
         pages = int(found.group(1)) if found else 0
@@ -145,7 +190,10 @@ def _one_run(name: str, cmd: list[str]) -> dict[str, Any]:
         pages = int(extra["pages"])
     out = {"pages": pages, "seconds": round(result["wall"], 1),
            "pages_per_second": round(pages / result["wall"], 1),
-           "peak_rss_mb": result["peak_rss_mb"]}
+           "peak_rss_mb": result["peak_rss_mb"],
+           # CPU time per page: the tool's whole process tree, and the demo server's for it
+           "cpu_ms_per_page": round(1000 * result["cpu_s"] / max(pages, 1), 2),
+           "server_cpu_ms_per_page": round(1000 * server_cpu / max(pages, 1), 2)}
     if name.startswith("poaudit"):
         out.update(peak_rss_mb=extra["peak_rss_mb"], caller_rss_mb=extra["caller_rss_mb"],
                    link_checks=extra["link_checks"], findings=extra["findings_written"],
@@ -201,8 +249,8 @@ def main() -> int:
                     help="run every crawler this many times, interleaved; keep each one's best "
                          "(the machine may be shared: the best run is the least disturbed)")
     ap.add_argument("--skip", nargs="*", default=[],
-                    choices=["bare", "bare-tuned", "poaudit", "poaudit-no-probes",
-                             "poaudit-inline", "linkchecker"])
+                    choices=["bare", "bare-tuned", "scrapy-fetch-only", "poaudit",
+                             "poaudit-no-probes", "poaudit-inline", "linkchecker"])
     args = ap.parse_args()
 
     from demoarea import CANARY, CANARY_IP, build_area, serve
@@ -226,10 +274,15 @@ def main() -> int:
             h for k, h in running.all_hosts.items() if k not in (CANARY, CANARY_IP)]}
         profile_file = work / "profile.json"
         profile_file.write_text(json.dumps(profile))
+        url_file = work / "urls.txt"
+        url_file.write_text("\n".join(running.url(args.site, t)
+                                      for t in site.counted_pages()))
 
         plan: list[tuple[str, list[str]]] = [
             ("bare", [PY, __file__, "_bare", base]),
             ("bare-tuned", [PY, __file__, "_bare", base, "--tuned"]),
+            # the floor of any Scrapy crawler: fetch the known pages, nothing else
+            ("scrapy-fetch-only", [PY, __file__, "_fetch_only", str(url_file)]),
             ("poaudit", [PY, __file__, "_poaudit", str(profile_file), str(work / "s.sqlite")]),
             ("poaudit-no-probes", [PY, __file__, "_poaudit", str(profile_file),
                                    str(work / "n.sqlite"), "--no-probes"]),
@@ -253,7 +306,7 @@ def main() -> int:
                 if name in args.skip:
                     continue
                 print(f"-- {name} (round {round_no}) ...", flush=True)
-                run = _one_run(name, cmd)
+                run = _one_run(name, cmd, running.pid)
                 print(f"   {json.dumps(run)}", flush=True)
                 runs.setdefault(name, []).append(run)
     shutil.rmtree(work, ignore_errors=True)
@@ -284,6 +337,7 @@ def _summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
         out["probes_on_vs_off"] = round(pps / plain["pages_per_second"], 2)
     out["poaudit_pages_per_second"] = pps
     out["poaudit_peak_rss_mb"] = ours["peak_rss_mb"]
+    out.update(_ceilings(results))
     out["targets_met"] = {
         "vs_bare_scrapy>=0.8": out.get("vs_bare", 0) >= 0.8,
         "vs_linkchecker>=3": out.get("vs_linkchecker", 0) >= 3,
@@ -293,11 +347,41 @@ def _summary(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _ceilings(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The most pages/s any Scrapy-based crawler can reach on this machine, from the CPU per
+    page of Scrapy fetching known pages and doing nothing else (``scrapy-fetch-only``):
+
+    * one crawl process runs Scrapy on one thread, so it cannot pass 1000 / its CPU ms a page;
+    * however many processes share the work, the machine's cores must also run the demo
+      server: cores x 1000 / (Scrapy's + the server's CPU ms a page).
+
+    Compared with LinkChecker's pages/s, this says which ratios the hardware allows at all."""
+    floor = results.get("scrapy-fetch-only")
+    if not floor or not floor["cpu_ms_per_page"]:
+        return {}
+    cores = len(os.sched_getaffinity(0))
+    one_process = 1000 / floor["cpu_ms_per_page"]
+    machine = cores * 1000 / (floor["cpu_ms_per_page"] + floor["server_cpu_ms_per_page"])
+    out: dict[str, Any] = {
+        "scrapy_floor_cpu_ms_per_page": floor["cpu_ms_per_page"],
+        "server_cpu_ms_per_page": floor["server_cpu_ms_per_page"],
+        "scrapy_ceiling_one_process_pages_per_second": round(one_process, 1),
+        "scrapy_ceiling_machine_pages_per_second": round(machine, 1),
+    }
+    lc = results.get("linkchecker")
+    if lc and lc["pages_per_second"]:
+        out["scrapy_ceiling_vs_linkchecker"] = round(
+            min(one_process, machine) / lc["pages_per_second"], 2)
+    return out
+
+
 def _print(results: dict[str, dict[str, Any]], summary: dict[str, Any]) -> None:
-    print(f"\n{'crawler':<14}{'pages':>8}{'seconds':>9}{'pages/s':>9}{'peak RSS MB':>13}")
+    print(f"\n{'crawler':<18}{'pages':>8}{'seconds':>9}{'pages/s':>9}{'peak RSS MB':>13}"
+          f"{'CPU ms/page':>13}{'server CPU ms/page':>20}")
     for name, r in results.items():
-        print(f"{name:<14}{r['pages']:>8}{r['seconds']:>9}{r['pages_per_second']:>9}"
-              f"{r['peak_rss_mb']:>13}")
+        print(f"{name:<18}{r['pages']:>8}{r['seconds']:>9}{r['pages_per_second']:>9}"
+              f"{r['peak_rss_mb']:>13}{r['cpu_ms_per_page']:>13}"
+              f"{r['server_cpu_ms_per_page']:>20}")
     if "poaudit" in results:
         print(f"(poaudit's peak is its crawl process; the calling process peaked at "
               f"{results['poaudit']['caller_rss_mb']} MB)")
@@ -307,6 +391,8 @@ def _print(results: dict[str, dict[str, Any]], summary: dict[str, Any]) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_measure":
         _measure(sys.argv[sys.argv.index("--") + 1:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "_fetch_only":
+        _fetch_only(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "_bare":
         _bare(sys.argv[2], "--tuned" in sys.argv)
     elif len(sys.argv) > 1 and sys.argv[1] == "_poaudit":

@@ -20,13 +20,16 @@ lost and nothing is counted twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
+import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
 from typing import Any, Literal, Protocol
 
 from crawler.assess import (
@@ -196,13 +199,19 @@ class InlineAnalyser:
 
 
 # -- the analysis process -----------------------------------------------------------------------
-_ANALYST: Analyst | None = None
+# One pipe, no executor: the crawl thread pickles each request and writes it to the pipe itself,
+# and one receiver thread reads the answers and hands them to the asyncio loop in bursts. A
+# ProcessPoolExecutor costs the crawl thread four times as much per page (a work item, a
+# threading.Condition per future, a wake-up of its manager thread and a queue feeder thread):
+# 0.115 against 0.027 ms of the crawl process's CPU a page, measured on real pages.
+_ANALYSE, _BASELINE, _SNAPSHOT, _FINALIZE, _STOP = range(5)
+_PICKLE = pickle.HIGHEST_PROTOCOL
 
 
-def _start_worker(profile_data: dict[str, Any], disabled: list[str], state: bytes | None,
-                  pages_seen: int) -> None:
-    """Initialiser of the analysis process: the same context and probes as the crawl's."""
-    global _ANALYST
+def _serve(conn: Connection, profile_data: dict[str, Any], disabled: list[str],
+           state: bytes | None, pages_seen: int) -> None:
+    """The analysis process: answer requests in the order they came (FIFO), until told to
+    stop or the crawl process goes away."""
     from poaudit.children import die_with_parent
     from poaudit.profile import parse_profile
 
@@ -212,29 +221,38 @@ def _start_worker(profile_data: dict[str, Any], disabled: list[str], state: byte
     if state is not None:
         ctx.state.update(load_state(state))
         ctx.pages_seen = pages_seen
-    _ANALYST = Analyst(ctx, ProbeRunner(ctx, {*disabled, *profile.probes_disabled}))
+    analyst = Analyst(ctx, ProbeRunner(ctx, {*disabled, *profile.probes_disabled}))
+    while True:
+        try:
+            seq, op, args = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if op == _STOP:
+            return
+        if op == _BASELINE:  # no answer: the pages after it in the pipe are what it is for
+            analyst.baselines[args[0]] = args[1]
+            continue
+        try:
+            if op == _ANALYSE:
+                value: Any = analyst.analyse(args)
+            elif op == _SNAPSHOT:
+                value = analyst.snapshot(args)
+            else:
+                value = analyst.finalize(args)
+            answer = pickle.dumps((seq, True, value), _PICKLE)
+        except Exception as exc:  # the caller gets it raised, as a call on its own thread would
+            log.exception("page analysis failed")
+            try:
+                answer = pickle.dumps((seq, False, exc), _PICKLE)
+            except Exception:
+                answer = pickle.dumps((seq, False, RuntimeError(repr(exc)[:2000])), _PICKLE)
+        try:
+            conn.send_bytes(answer)
+        except OSError:
+            return
 
 
-def _worker() -> Analyst:
-    if _ANALYST is None:  # pragma: no cover - the initialiser always runs first
-        raise RuntimeError("the analysis process was not initialised")
-    return _ANALYST
-
-
-def _analyse(item: PageInput) -> Analysis:
-    return _worker().analyse(item)
-
-
-def _baseline(host: str, not_found: Observed | None) -> None:
-    _worker().baselines[host] = not_found
-
-
-def _snapshot(inflight: tuple[str, ...]) -> Snapshot:
-    return _worker().snapshot(inflight)
-
-
-def _finalize(verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
-    return _worker().finalize(verdicts)
+_Waiter = asyncio.Future[Any] | Future[Any]
 
 
 class ProcessAnalyser:
@@ -242,43 +260,131 @@ class ProcessAnalyser:
 
     def __init__(self, profile_data: dict[str, Any], disabled: Iterable[str],
                  state: bytes | None = None, pages_seen: int = 0) -> None:
-        self.pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(profile_data, list(disabled), state, pages_seen))
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, name="poaudit-analysis", daemon=True,
+                                 args=(child, profile_data, list(disabled), state, pages_seen))
+        self._proc.start()
+        child.close()
+        self._lock = threading.Lock()  # the crawl thread and the writer thread both send
+        self._pending: dict[int, _Waiter] = {}
+        self._seq = 0
+        self._dead: str | None = None
+        self._closing = False
         self._baselines: dict[str, Observed | None] = {}  # as last sent, per host
+        self._receiver = threading.Thread(target=self._receive, name="poaudit-analysis-rx",
+                                          daemon=True)
+        self._receiver.start()
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid
+
+    # -- sending (any thread) --------------------------------------------------------------
+    def _send(self, op: int, args: Any, waiter: _Waiter | None) -> None:
+        with self._lock:
+            if self._dead is not None:
+                raise AnalysisFailed(self._dead)
+            self._seq += 1
+            if waiter is not None:
+                self._pending[self._seq] = waiter
+            data = pickle.dumps((self._seq, op, args), _PICKLE)
+            try:
+                self._conn.send_bytes(data)
+            except (OSError, ValueError) as exc:
+                self._pending.pop(self._seq, None)
+                self._die(f"the page analysis process died ({exc})")
+                raise AnalysisFailed(self._dead or "the page analysis process died") from exc
+
+    # -- receiving (the receiver thread) ----------------------------------------------------
+    def _receive(self) -> None:
+        conn = self._conn
+        while True:
+            try:
+                got = [conn.recv_bytes()]
+                while conn.poll():  # a burst: one wake-up of the loop for all of it
+                    got.append(conn.recv_bytes())
+            except (EOFError, OSError):
+                self._proc.join(timeout=5)
+                code = self._proc.exitcode
+                self._die("the page analysis process died" + (
+                    f" (exit code {code})" if code else ""))
+                return
+            ready: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]]
+            ready = {}
+            for data in got:
+                seq, ok, value = pickle.loads(data)
+                with self._lock:
+                    waiter = self._pending.pop(seq, None)
+                if isinstance(waiter, Future):
+                    (waiter.set_result if ok else waiter.set_exception)(value)
+                elif waiter is not None:
+                    ready.setdefault(waiter.get_loop(), []).append((waiter, ok, value))
+            for loop, answers in ready.items():
+                with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+                    loop.call_soon_threadsafe(_deliver, answers)
+
+    def _die(self, reason: str) -> None:
+        """The process is gone: every caller waiting, and every later one, gets the error."""
+        with self._lock:
+            if self._dead is None:
+                self._dead = reason
+            waiting, self._pending = self._pending, {}
+        if not self._closing:
+            log.error("%s", reason)
+        failed = [(w, False, AnalysisFailed(reason)) for w in waiting.values()]
+        for waiter, _, exc in failed:
+            if isinstance(waiter, Future):
+                waiter.set_exception(exc)
+            else:
+                with contextlib.suppress(RuntimeError):
+                    waiter.get_loop().call_soon_threadsafe(
+                        _deliver, [(waiter, False, exc)])
+
+    # -- the Analyser protocol ----------------------------------------------------------------
     async def analyse(self, item: PageInput) -> Analysis:
-        try:
-            if item.not_found is not None:
-                host = host_of(item.url)
-                if self._baselines.get(host) is not item.not_found:  # FIFO: before the page
-                    self.pool.submit(_baseline, host, item.not_found)
-                    self._baselines[host] = item.not_found
-                item = replace(item, not_found=None)
-            return await asyncio.wrap_future(self.pool.submit(_analyse, item))
-        except BrokenProcessPool as exc:
-            raise AnalysisFailed("the page analysis process died") from exc
+        if item.not_found is not None:
+            host = host_of(item.url)
+            if self._baselines.get(host) is not item.not_found:  # FIFO: before the page
+                self._send(_BASELINE, (host, item.not_found), None)
+                self._baselines[host] = item.not_found
+            item = replace(item, not_found=None)
+        waiter: asyncio.Future[Analysis] = asyncio.get_running_loop().create_future()
+        self._send(_ANALYSE, item, waiter)
+        return await waiter
 
     def snapshot(self, inflight: tuple[str, ...]) -> Future[Snapshot]:
         """Queued behind every page submitted so far (FIFO); the writer thread waits for it
         (a dead process gives a failed future: the checkpoint then has no probe state, and a
         resumed crawl replays the stored pages)."""
+        waiter: Future[Snapshot] = Future()
         try:
-            return self.pool.submit(_snapshot, inflight)
-        except BrokenProcessPool as exc:
-            failed: Future[Snapshot] = Future()
-            failed.set_exception(AnalysisFailed(f"the page analysis process died ({exc})"))
-            return failed
+            self._send(_SNAPSHOT, inflight, waiter)
+        except AnalysisFailed as exc:
+            waiter.set_exception(exc)
+        return waiter
 
     def finalize(self, verdicts: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
-        try:
-            return self.pool.submit(_finalize, dict(verdicts)).result()
-        except BrokenProcessPool as exc:
-            raise AnalysisFailed("the page analysis process died") from exc
+        waiter: Future[list[Finding]] = Future()
+        self._send(_FINALIZE, dict(verdicts), waiter)
+        return waiter.result()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self._closing = True
+        with contextlib.suppress(AnalysisFailed):
+            self._send(_STOP, None, None)
+        self._proc.join(timeout=30)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        self._receiver.join(timeout=5)
+        self._conn.close()
+
+
+def _deliver(answers: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
+    for waiter, ok, value in answers:
+        if not waiter.done():
+            (waiter.set_result if ok else waiter.set_exception)(value)
 
 
 PROCESS_MIN_PAGES = 1000

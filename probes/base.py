@@ -82,11 +82,11 @@ class Page:
         none or it is malformed (``http://host]``): browsers ignore an invalid base, and one
         hostile tag must not cost the crawl the page."""
         base = self.tree.find(".//base[@href]")
-        href = base.get("href") if base is not None else None
-        if not href or not href.strip():
+        href = str(base.get("href") or "").strip() if base is not None else ""
+        if not href:
             return self.final_url
         try:
-            joined = urljoin(self.final_url, href.strip())
+            joined = urljoin(self.final_url, href)
             urlsplit(joined).port  # noqa: B018 - raises ValueError on a malformed port
         except ValueError:
             return self.final_url

@@ -114,15 +114,20 @@ def test_a_dead_analysis_process_is_an_error_not_a_silent_gap(running: RunningAr
     remote = ProcessAnalyser(profile.model_dump(mode="json"), ())
     try:
         asyncio.run(remote.analyse(pages[0]))
-        for pid in list(remote.pool._processes):  # the one worker
-            os.kill(pid, signal.SIGKILL)
+        assert remote.pid is not None
+        os.kill(remote.pid, signal.SIGKILL)
 
         async def after() -> Analysis:
             return await remote.analyse(pages[1])
 
         with pytest.raises(AnalysisFailed, match="died"):
-            for _ in range(50):  # the pool notices the death on its next round trip
+            for _ in range(50):  # noticed at once or on the next round trip
                 asyncio.run(after())
+        snapshot = remote.snapshot(())  # the writer's checkpoint: a failed future, no hang
+        with pytest.raises(AnalysisFailed):
+            snapshot.result(timeout=10)
+        with pytest.raises(AnalysisFailed):
+            remote.finalize({})
     finally:
         remote.close()
 
