@@ -2,7 +2,9 @@
 
 Polite by default (Scrapy's template settings are the model): an honest User-Agent with a
 contact URL, per-host concurrency with the overall limit set alongside it, a delay from the
-profile's requests per second under AutoThrottle, and no components that would reach beyond
+profile's requests per second (paced by :mod:`crawler.pacing`, which also keeps AutoThrottle's
+delays: Scrapy's own ``DOWNLOAD_DELAY`` pacing delivered half the rate asked at high rates), and
+no components that would reach beyond
 the site: no RemoteControl server (it runs Python sent to it), no telnet console, no proxies
 from the environment. Scrapy's own robots.txt, redirect, depth and meta-refresh middlewares are
 replaced or unused: the spider reads robots.txt itself (so it can record it and refuse a URL
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.pacing import RATE_SETTING
 from poaudit import __version__
 from poaudit.profile import Profile
 
@@ -42,8 +45,9 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
         "CONCURRENT_REQUESTS": per_host * max(1, len(profile.allowed_hosts)),
         "CONCURRENT_REQUESTS_PER_DOMAIN": per_host,
         "CONCURRENT_ITEMS": 1,  # Scrapy starts this many asyncio tasks per response
-        "DOWNLOAD_DELAY": delay,
-        "AUTOTHROTTLE_ENABLED": True,
+        "DOWNLOAD_DELAY": 0,  # paced by crawler.pacing instead (see the module docstring)
+        RATE_SETTING: limits.requests_per_second,
+        "AUTOTHROTTLE_ENABLED": True,  # Scrapy's policy, in crawler.pacing.PacedAutoThrottle
         "AUTOTHROTTLE_START_DELAY": delay,
         "AUTOTHROTTLE_MAX_DELAY": max(60.0, delay),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(per_host),
@@ -72,6 +76,7 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
             _DM + "httpproxy.HttpProxyMiddleware": None,
             _DM + "httpcache.HttpCacheMiddleware": None,
             "crawler.middleware.SiteRedirectMiddleware": 600,
+            "crawler.pacing.PacingMiddleware": 950,  # last: retries and redirects wait too
             _DM + "stats.DownloaderStats": None,  # stats nobody reads, per request
         },
         "SPIDER_MIDDLEWARES": {
@@ -82,6 +87,8 @@ def scrapy_settings(profile: Profile, log_level: str = "WARNING") -> dict[str, A
         },
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 100},
         "EXTENSIONS": {
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "crawler.pacing.PacedAutoThrottle": 0,
             "scrapy.extensions.telnet.TelnetConsole": None,
             "scrapy.extensions.remote_control.RemoteControl": None,
             "scrapy.extensions.memdebug.MemoryDebugger": None,

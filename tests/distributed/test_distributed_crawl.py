@@ -69,7 +69,9 @@ def _stored(pg: str, run_id: int) -> tuple[list[str], Counter[str], int]:
 def test_two_workers_crawl_each_page_once_and_score_like_one_process(
         running: RunningArea, rurl: str, pg: str, tmp_path: Path, site: str) -> None:
     single_run, single_hits = _single(running, pg, site, tmp_path)
-    profile = area_profile(running, site)
+    # 100 requests/s a worker: at the area's 1,000 one worker can fetch the whole small site
+    # between two looks of the other at the shared queue (every 0.25 s), and take it all
+    profile = area_profile(running, site, requests_per_second=100.0)
     store = Store(pg)
     run_id = store.start_run(profile.name, profile.council)
     store.close()
@@ -115,7 +117,9 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
         running: RunningArea, rurl: str, pg: str, tmp_path: Path) -> None:
     site = SITES[0]
     single_run, single_hits = _single(running, pg, site, tmp_path)
-    profile = area_profile(running, site)
+    # 100 requests/s a worker: at the area's 1,000 one worker can fetch the whole small site
+    # between two looks of the other at the shared queue (every 0.25 s), and take it all
+    profile = area_profile(running, site, requests_per_second=100.0)
     store = Store(pg)
     run_id = store.start_run(profile.name, profile.council)
     store.close()
