@@ -40,6 +40,7 @@ from crawler.assess import (
     soft404_reason,
     summarise_html,
 )
+from crawler.items import seal, unseal
 from crawler.owners import Owners
 from crawler.probestate import dump_state, load_state
 from poaudit.findings import Finding
@@ -99,6 +100,13 @@ class Analysis:
     links: list[tuple[str, str, str]]  # (url, fragment, text) of links the crawl follows
     anchors: frozenset[str]
     soft404: str | None
+    # From the analysis process the findings come pickled: the crawl process only forwards
+    # them to the store writer, and unpickling them there cost it 0.06 ms a page.
+    sealed: bytes = b""
+
+    def all_findings(self) -> list[Finding]:
+        """The findings, sealed or not."""
+        return [*self.findings, *unseal(self.sealed)]
 
 
 def _soft404(page: Page, not_found: Observed | None) -> str | None:
@@ -235,6 +243,7 @@ def _serve(conn: Connection, profile_data: dict[str, Any], disabled: list[str],
         try:
             if op == _ANALYSE:
                 value: Any = analyst.analyse(args)
+                value.sealed, value.findings = seal(value.findings), []
             elif op == _SNAPSHOT:
                 value = analyst.snapshot(args)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +72,8 @@ class PageItem:
     """One fetched URL: its page record, the links on it, probe findings and facts.
 
     ``replay`` items re-fetch a page already stored before a crash, only to rebuild probe
-    state and facts: the pipeline writes nothing for them.
+    state and facts: the pipeline writes nothing for them. ``sealed`` holds more findings,
+    pickled by the analysis process: the crawl process forwards them to the writer unopened.
     """
 
     page: PageRecord
@@ -79,3 +81,15 @@ class PageItem:
     findings: list[Finding]
     facts: PageFacts
     replay: bool = False
+    sealed: bytes = b""
+
+
+def seal(findings: list[Finding]) -> bytes:
+    """Findings pickled for the trip from the analysis process to the store writer."""
+    return pickle.dumps(findings, pickle.HIGHEST_PROTOCOL) if findings else b""
+
+
+def unseal(sealed: bytes) -> list[Finding]:
+    """The findings :func:`seal` packed (only ever from poaudit's own analysis process)."""
+    found: list[Finding] = pickle.loads(sealed) if sealed else []
+    return found

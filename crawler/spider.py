@@ -456,7 +456,7 @@ class SiteSpider(scrapy.Spider):
         facts.anchors = analysis.anchors
         facts.soft404 = analysis.soft404
         links, requests = self._links(url, analysis.links, depth, replay)
-        yield self._item(record, links, analysis.findings, facts, replay)
+        yield self._item(record, links, analysis.findings, facts, replay, analysis.sealed)
         for request in requests:
             yield request
 
@@ -541,9 +541,9 @@ class SiteSpider(scrapy.Spider):
                          [], [], facts, meta.get("replay", False))
 
     def _item(self, record: PageRecord, links: list[LinkRecord], findings: list[Finding],
-              facts: PageFacts, replay: bool) -> PageItem:
+              facts: PageFacts, replay: bool, sealed: bytes = b"") -> PageItem:
         self.data.facts[facts.url] = facts
-        return PageItem(record, links, findings, facts, replay)
+        return PageItem(record, links, findings, facts, replay, sealed)
 
     def _progress(self) -> None:
         now = time.monotonic()

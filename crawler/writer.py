@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import PageItem
+from crawler.items import PageItem, unseal
 from poaudit.findings import Finding
 from poaudit.store import Store
 from poaudit.store.records import LinkRecord, PageRecord
@@ -69,6 +69,10 @@ class _Batch:
     findings: list[Finding] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
     state: Snapshot | Future[Snapshot] | None = None
+    sealed: list[bytes] = field(default_factory=list)  # findings pickled by the analysis
+
+    def all_findings(self) -> list[Finding]:
+        return [*self.findings, *(f for blob in self.sealed for f in unseal(blob))]
 
 
 @dataclass
@@ -93,8 +97,9 @@ class _Sink:
     def write(self, batch: _Batch) -> None:
         """``batch.state`` is a Snapshot or None here (a future is resolved before)."""
         written = self.written
-        if batch.findings:
-            written.findings += self.store.add_findings(self.run_id, batch.findings)
+        findings = batch.all_findings()
+        if findings:
+            written.findings += self.store.add_findings(self.run_id, findings)
         if batch.links:
             written.links += self.store.add_links(self.run_id, batch.links)
         if batch.pages:
@@ -148,17 +153,18 @@ class _Packed:
     findings: list[Finding]
     facts: list[dict[str, Any]]
     state: Snapshot | None
+    sealed: list[bytes]
 
     @classmethod
     def of(cls, batch: _Batch) -> _Packed:
         state = batch.state if isinstance(batch.state, tuple) else None
         return cls([_values(p) for p in batch.pages], [_values(x) for x in batch.links],
-                   batch.findings, batch.facts, state)
+                   batch.findings, batch.facts, state, batch.sealed)
 
     def unpack(self) -> _Batch:
         return _Batch([PageRecord(*p) for p in self.pages],
                       [LinkRecord(*x) for x in self.links], self.findings, self.facts,
-                      self.state)
+                      self.state, self.sealed)
 
 
 def _values(record: Any) -> tuple[Any, ...]:
@@ -261,8 +267,13 @@ class BatchWriter:
         batch.pages.append(item.page)
         if item.page.url not in self.skip_link_sources:
             batch.links.extend(item.links)
-        batch.findings.extend(f for f in item.findings
-                              if f.page_url not in self.skip_finding_pages)
+        skip = self.skip_finding_pages
+        batch.findings.extend(f for f in item.findings if f.page_url not in skip)
+        if item.sealed:
+            if skip:  # a resumed run: open them, to leave out what is already stored
+                batch.findings.extend(f for f in unseal(item.sealed) if f.page_url not in skip)
+            else:
+                batch.sealed.append(item.sealed)
         if (len(batch.facts) >= self.batch_pages
                 or time.monotonic() - self._last >= self.batch_seconds):
             self.flush()
@@ -275,7 +286,7 @@ class BatchWriter:
         """Hand the current batch to the writer thread (blocks if it is 4 batches behind)."""
         batch, self._batch = self._batch, _Batch()
         self._last = time.monotonic()
-        if not batch.facts and not batch.findings:
+        if not batch.facts and not batch.findings and not batch.sealed:
             return
         if self.state is not None:
             batch.state = self.state(tuple(self.inflight))

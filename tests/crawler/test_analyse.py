@@ -59,7 +59,8 @@ def _inline(profile: Profile) -> Analyst:
 
 
 def _key(analysis: Analysis) -> tuple[Any, ...]:
-    return (analysis.title, sorted((f.probe_id, f.kind, f.message) for f in analysis.findings),
+    return (analysis.title,
+            sorted((f.probe_id, f.kind, f.message) for f in analysis.all_findings()),
             analysis.links, analysis.anchors, analysis.soft404)
 
 

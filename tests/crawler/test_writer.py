@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from crawler.items import PageFacts, PageItem
+from crawler.items import PageFacts, PageItem, seal
 from crawler.writer import BatchWriter, read_checkpoint
 from poaudit.findings import Finding, Kind
 from poaudit.store import Store
@@ -56,6 +57,32 @@ def test_rows_journal_and_checkpoint_come_out_the_same(tmp_path: Path, process: 
     assert (checkpoint.probe_state, checkpoint.pages_seen) == (b"state", 42)
     assert checkpoint.absorbed == (f"{SITE}/page-30.htm",)
     assert [entry["u"] for entry in journal] == [f"{SITE}/page-{i}.htm" for i in range(25)]
+    store.close()
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["thread", "process"])
+def test_sealed_findings_are_stored_like_open_ones_and_skipped_on_resume(
+        tmp_path: Path, process: bool) -> None:
+    """The analysis process's findings reach the writer pickled (the crawl process never opens
+    them); a resumed run still leaves out the findings of pages stored before the crash."""
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    want_run = store.start_run("example", "Example District Council")
+    writer = BatchWriter(store, want_run, batch_pages=4)
+    for i in range(10):
+        writer.add(_item(i))
+    writer.close()
+    got_run = store.start_run("example", "Example District Council")
+    done = {f"{SITE}/page-{i}.htm" for i in (2, 7)}  # their findings were stored already
+    writer = BatchWriter(store, got_run, batch_pages=4, skip_finding_pages=done,
+                         process=process)
+    for i in range(10):
+        item = _item(i)
+        writer.add(replace(item, findings=[], sealed=seal(item.findings)))
+    writer.close()
+    want = _stored(store, want_run)
+    got = _stored(store, got_run)
+    assert got[:2] == want[:2]
+    assert got[2] == [f for f in want[2] if f[0] not in done] and len(got[2]) == 8
     store.close()
 
 
