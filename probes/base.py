@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal, NamedTuple, Protocol
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -199,8 +199,10 @@ def _resolve(base: str, key: tuple[str, str], href: str) -> tuple[str, str]:
     return hit
 
 
+@lru_cache(maxsize=8192)
 def host_of(url: str) -> str:
-    """Lower-case host with port when one is given (how poaudit names hosts everywhere)."""
+    """Lower-case host with port when one is given (how poaudit names hosts everywhere;
+    remembered: the crawl asks for a page's host several times)."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
