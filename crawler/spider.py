@@ -333,13 +333,15 @@ class SiteSpider(scrapy.Spider):
     # -- responses ----------------------------------------------------------------------------
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         """Record a fetched URL (and its redirect target) and follow its links."""
-        async for out in self._handle(response):
+        for out in await self._handle(response):
             yield out
         if response.meta.get("replay"):
             for request in self._replayed():
                 yield request
 
-    async def _handle(self, response: Response) -> AsyncIterator[Any]:
+    async def _handle(self, response: Response) -> list[Any]:
+        """What ``parse`` yields for the response (coroutines returning lists: one async
+        generator a page instead of three, each costing Scrapy's chain and asyncio a hook)."""
         meta = response.meta
         url: str = meta["url"]
         depth: int = meta["depth"]
@@ -352,23 +354,22 @@ class SiteSpider(scrapy.Spider):
                                                strict=False))]
         stop = meta.get("redirect_stop")
         if stop is not None:
-            for item in self._stopped_redirect(response, url, depth, hops, stop, replay):
-                yield item
-            return
+            return list(self._stopped_redirect(response, url, depth, hops, stop, replay))
+        outputs: list[Any] = []
         final = normalise(response.url) or url
         if hops and final != url:
             # The URL redirected: record it, then the target once, as its own page.
-            yield self._item(PageRecord(
+            outputs.append(self._item(PageRecord(
                 url=url, status=hops[0]["status"], final_url=final, depth=depth,
                 redirects=hops, fetched_at=datetime.now(UTC),
                 elapsed_ms=_latency(response)), [], [],
-                PageFacts(url, response.status, final, hops), replay)
+                PageFacts(url, response.status, final, hops), replay))
             if final in self.seen:
-                return
+                return outputs
             self.seen.add(final)
             url, hops = final, []
-        async for out in self._page(response, url, depth, hops, replay):
-            yield out
+        outputs.extend(await self._page(response, url, depth, hops, replay))
+        return outputs
 
     def _stopped_redirect(self, response: Response, url: str, depth: int,
                           hops: list[dict[str, Any]], stop: str, replay: bool) -> Iterator[Any]:
@@ -408,7 +409,7 @@ class SiteSpider(scrapy.Spider):
             [], [], facts, replay)
 
     async def _page(self, response: Response, url: str, depth: int,
-                    hops: list[dict[str, Any]], replay: bool) -> AsyncIterator[Any]:
+                    hops: list[dict[str, Any]], replay: bool) -> list[Any]:
         headers = _headers(response)
         ctype = headers.get("content-type", "")
         body = response.body
@@ -426,16 +427,14 @@ class SiteSpider(scrapy.Spider):
                             f"({self.limits.max_page_bytes:,}); not parsed")
             self.data.note("cut-off", url)
         if response.status >= 300 or cut or (kind not in HTML_TYPES and kind):
-            yield self._item(record, [], [], facts, replay)
-            return
+            return [self._item(record, [], [], facts, replay)]
         binary = binary_kind(body)
         if binary:
             record.error = f"binary content ({binary}) served as {ctype or 'text/html'}; " \
                 "not parsed"
-            yield self._item(record, [], [], facts, replay)
-            return
+            return [self._item(record, [], [], facts, replay)]
         if self.fatal is not None:
-            return
+            return []
         decoded = decode_html(body, ctype)
         absorb = url not in self.plan.absorbed
         if absorb:
@@ -450,15 +449,14 @@ class SiteSpider(scrapy.Spider):
             analysis = await self.plan.analyser.analyse(task)
         except AnalysisFailed as exc:  # nothing stored for this page: a resume fetches it
             self._abort(f"{exc}; resume the run to carry on from the last checkpoint")
-            return
+            return []
         record.title = analysis.title or None
         facts.is_html = True
         facts.anchors = analysis.anchors
         facts.soft404 = analysis.soft404
         links, requests = self._links(url, analysis.links, depth, replay)
-        yield self._item(record, links, analysis.findings, facts, replay, analysis.sealed)
-        for request in requests:
-            yield request
+        return [self._item(record, links, analysis.findings, facts, replay, analysis.sealed),
+                *requests]
 
     def _abort(self, reason: str) -> None:
         """Stop the crawl for good: the run fails with ``reason`` (stored work is kept)."""
