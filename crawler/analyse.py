@@ -275,7 +275,8 @@ class ProcessAnalyser:
                                  args=(child, profile_data, list(disabled), state, pages_seen))
         self._proc.start()
         child.close()
-        self._lock = threading.Lock()  # the crawl thread and the writer thread both send
+        self._lock = threading.Lock()  # the waiters (see _send)
+        self._send_lock = threading.Lock()  # the crawl thread and the writer thread both send
         self._pending: dict[int, _Waiter] = {}
         self._seq = 0
         self._dead: str | None = None
@@ -291,19 +292,27 @@ class ProcessAnalyser:
 
     # -- sending (any thread) --------------------------------------------------------------
     def _send(self, op: int, args: Any, waiter: _Waiter | None) -> None:
+        """Register ``waiter`` and write the request. Two locks: ``_lock`` guards the waiters
+        and is never held while blocking, so the receiver can always drain the answers;
+        ``_send_lock`` keeps two threads' requests from interleaving on the pipe. (With one
+        lock held across a send into a full pipe, the receiver waited for it while the
+        analysis process waited for the receiver to read its answers: a deadlock.)"""
         with self._lock:
             if self._dead is not None:
                 raise AnalysisFailed(self._dead)
             self._seq += 1
+            seq = self._seq
             if waiter is not None:
-                self._pending[self._seq] = waiter
-            data = pickle.dumps((self._seq, op, args), _PICKLE)
-            try:
+                self._pending[seq] = waiter
+        data = pickle.dumps((seq, op, args), _PICKLE)
+        try:
+            with self._send_lock:
                 self._conn.send_bytes(data)
-            except (OSError, ValueError) as exc:
-                self._pending.pop(self._seq, None)
-                self._die(f"the page analysis process died ({exc})")
-                raise AnalysisFailed(self._dead or "the page analysis process died") from exc
+        except (OSError, ValueError) as exc:
+            with self._lock:
+                self._pending.pop(seq, None)
+            self._die(f"the page analysis process died ({exc})")
+            raise AnalysisFailed(self._dead or "the page analysis process died") from exc
 
     # -- receiving (the receiver thread) ----------------------------------------------------
     def _receive(self) -> None:
@@ -379,9 +388,14 @@ class ProcessAnalyser:
         return waiter.result()
 
     def close(self) -> None:
+        """Ask the process to stop; kill it if it does not within 30 s."""
         self._closing = True
-        with contextlib.suppress(AnalysisFailed):
-            self._send(_STOP, None, None)
+        if self._send_lock.acquire(timeout=10):  # another thread stuck sending: just kill
+            try:
+                with contextlib.suppress(OSError, ValueError):
+                    self._conn.send_bytes(pickle.dumps((0, _STOP, None), _PICKLE))
+            finally:
+                self._send_lock.release()
         self._proc.join(timeout=30)
         if self._proc.is_alive():
             self._proc.kill()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -129,6 +130,38 @@ def test_a_dead_analysis_process_is_an_error_not_a_silent_gap(running: RunningAr
             snapshot.result(timeout=10)
         with pytest.raises(AnalysisFailed):
             remote.finalize({})
+    finally:
+        remote.close()
+
+
+def test_a_full_pipe_each_way_is_backpressure_not_a_deadlock(running: RunningArea) -> None:
+    """Far more pages in flight than the pipes hold (a slow analysis, a fast crawl): the crawl
+    thread blocks writing while the receiver keeps reading answers, and all complete."""
+    profile = area_profile(running, SITE)
+    page = _pages(running, 1)[0]
+    links = "".join(f'<a href="/p{i}.htm">page number {i}</a> ' for i in range(2000))
+    big = replace(page, text=page.text.replace("</body>", f"<p>{links}</p></body>"))
+    # each request and each answer about 100 KB: both pipes fill many times over
+    pages = [replace(big, url=f"{page.url}?copy={i}") for i in range(60)]
+    remote = ProcessAnalyser(profile.model_dump(mode="json"), ())
+    done: list[Analysis] = []
+
+    def crawl_thread() -> None:
+        async def flood() -> list[Analysis]:
+            return list(await asyncio.gather(*(remote.analyse(p) for p in pages)))
+
+        done.extend(asyncio.run(flood()))
+
+    try:
+        worker = threading.Thread(target=crawl_thread, daemon=True)
+        worker.start()
+        worker.join(timeout=120)
+        if worker.is_alive():  # deadlocked: free the test before failing it
+            assert remote.pid is not None
+            os.kill(remote.pid, signal.SIGKILL)
+        assert not worker.is_alive(), "deadlocked"
+        assert len(done) == len(pages) and all(a.title == done[0].title for a in done)
+        assert remote.snapshot(()).result(timeout=30)[1] == len(pages)
     finally:
         remote.close()
 
