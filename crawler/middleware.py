@@ -37,6 +37,11 @@ class SiteRedirectMiddleware(RedirectMiddleware):
         crawler.settings), so a redirected request carries none either."""
         request.headers.pop("Referer", None)
 
+    def _engine_started(self) -> None:
+        """Scrapy warns at start, on every crawl, that no RefererMiddleware sets Referer on
+        redirects, even when ``handle_referer`` is overridden as here: nothing to warn of."""
+        self._referer_spider_middleware = None
+
     def process_response(self, request: Request, response: Response,
                          spider: Any = None) -> Request | Response:
         if (response.status not in REDIRECT_CODES or b"Location" not in response.headers

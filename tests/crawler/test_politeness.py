@@ -82,3 +82,25 @@ def test_crawl_delay_user_agent_and_session_ids(site: str, tmp_path: Path) -> No
     assert traps.detail["trap"] == "session-id" and traps.detail["not_crawled"] >= 2
     assert stats.pages == 5
     store.close()
+
+
+def test_no_referer_warning_on_every_crawl(caplog: pytest.LogCaptureFixture,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrapy's redirect middleware warns at every start that no RefererMiddleware sets the
+    Referer on redirects; poaudit sends no Referer at all, so its subclass says nothing."""
+    import logging
+
+    from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middleware import SiteRedirectMiddleware
+
+    crawler_ = get_crawler(settings_dict={"SPIDER_MIDDLEWARES": {
+        "scrapy.spidermiddlewares.referer.RefererMiddleware": None}})
+    monkeypatch.setattr(crawler_, "get_spider_middleware", lambda cls: None)  # none enabled
+    with caplog.at_level(logging.WARNING):
+        SiteRedirectMiddleware.from_crawler(crawler_)._engine_started()
+    assert not caplog.records
+    with caplog.at_level(logging.WARNING):  # the warning this test would otherwise see
+        RedirectMiddleware.from_crawler(crawler_)._engine_started()
+    assert "RefererMiddleware" in caplog.text
