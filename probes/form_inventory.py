@@ -9,7 +9,8 @@ category: ``enquiry``, ``report-it``, ``application``, ``search``, ``login``, ``
 ``other`` (first match in that order; ``reasons`` says which signal decided). A search form
 that looks an enquiry up by its reference is marked ``lookup: "tracking"``. One ``info``
 finding per distinct form (same method, action and field names = same form, however many
-pages carry it), a ``warning`` for a login or payment form not served and posted over HTTPS,
+pages carry it; reported after the crawl, on the shortest URL that carries it, so that crawl
+order never moves it), a ``warning`` for a login or payment form not served and posted over HTTPS,
 and a site summary at the end. It never submits anything: that is the opt-in
 ``form-acknowledgement`` probe, which reads this inventory.
 
@@ -552,8 +553,15 @@ def _state(ctx: Context) -> dict[str, Any]:
     return state
 
 
+def _page_key(url: str) -> tuple[int, str]:
+    """Which page a form that many pages carry is reported on: the shortest URL, then the
+    first in order. Not the first page crawled: crawl order differs between runs, and the
+    same site must give the same findings every night."""
+    return len(url), url
+
+
 def evaluate(page: Page, ctx: Context) -> Iterator[Finding]:
-    """One finding per form not seen on an earlier page (repeats are only counted)."""
+    """Notes each distinct form and the best page it is on; the findings come at the end."""
     elements = list(page.tree.iter("form"))
     if not elements:
         return
@@ -561,26 +569,25 @@ def evaluate(page: Page, ctx: Context) -> Iterator[Finding]:
     state["pages_with_forms"] += 1
     state["sightings"] += len(elements)
     known: dict[str, dict[str, Any]] = state["forms"]
-    repeats = [fp for fp in (_quick_fingerprint(page, el) for el in elements) if fp in known]
-    for fp in repeats:
-        known[fp]["pages"] += 1
-    if len(repeats) == len(elements):
+    key = _page_key(page.final_url)
+    fingerprints = [_quick_fingerprint(page, el) for el in elements]
+    repeats = {fp for fp in fingerprints if fp in known}
+    for fp in fingerprints:
+        if fp in known:
+            known[fp]["pages"] += 1
+    better = {fp for fp in repeats if key < _page_key(known[fp]["first_page"])}
+    if len(repeats) == len(elements) and not better:
         return
     hosts = ctx.site_hosts or page.site_hosts
-    for form in extract_forms(page, skip=frozenset(repeats)):
+    done: set[str] = set()
+    for form in extract_forms(page, skip=frozenset(repeats - better)):
         fp = form.fingerprint
-        if fp in known:  # the same form twice on one page
-            known[fp]["pages"] += 1
+        if fp in done:  # the same form twice on one page: counted above
             continue
+        done.add(fp)
         owner, partner = owner_of(form.action, hosts, ctx.partner_hosts, page.final_url)
         detail = form.detail()
         detail.update({"owner": owner, "partner": partner, "third_party": owner != "site"})
-        state["forms"][fp] = {
-            "fingerprint": fp, "category": form.category, "method": form.method,
-            "action": form.action, "first_page": page.final_url, "pages": 1,
-            "owner": owner, "captcha": bool(form.captcha), "lookup": form.lookup,
-            "https": form.page_https and form.action_https,
-        }
         kind = Kind.INFO
         where = {"site": "", "partner": f" on {partner}'s site",
                  "third-party": f" on another host ({host_of(form.action)})"}[owner]
@@ -595,13 +602,29 @@ def evaluate(page: Page, ctx: Context) -> Iterator[Finding]:
             message += f": asks for {what} but {gap} not HTTPS"
         if form.captcha:
             message += f"; CAPTCHA ({', '.join(form.captcha)})"
-        yield ctx.finding(META, kind, message, page, outcomes=form.outcomes, **detail)
+        known[fp] = {
+            "fingerprint": fp, "category": form.category, "method": form.method,
+            "action": form.action, "first_page": page.final_url,
+            "pages": known[fp]["pages"] if fp in known else fingerprints.count(fp),
+            "owner": owner, "captcha": bool(form.captcha), "lookup": form.lookup,
+            "https": form.page_https and form.action_https,
+            "finding": (kind.value, message, list(form.outcomes), detail),
+        }
+    yield from ()
 
 
 def finalize(ctx: Context) -> Iterator[Finding]:
-    """The site summary: forms by category, hosts, HTTPS, CAPTCHA, tracking lookups."""
+    """One finding per distinct form, on the best page that carries it (see
+    :func:`_page_key`), then the site summary: forms by category, hosts, HTTPS, CAPTCHA,
+    tracking lookups."""
     state = _state(ctx)
-    forms: list[dict[str, Any]] = list(state["forms"].values())
+    forms: list[dict[str, Any]] = [
+        {k: v for k, v in f.items() if k != "finding"} for f in state["forms"].values()]
+    for entry in sorted(state["forms"].values(),
+                        key=lambda f: (_page_key(f["first_page"]), f["fingerprint"])):
+        kind, message, outcomes, detail = entry["finding"]
+        yield ctx.finding(META, Kind(kind), message, entry["first_page"], outcomes=outcomes,
+                          **detail)
     by_category = {c: sum(1 for f in forms if f["category"] == c) for c in CATEGORIES}
     transactional = [f for f in forms if f["category"] in
                      ("enquiry", "report-it", "application", "payment", "login")]

@@ -16,7 +16,7 @@ from poaudit.profile import AllowedForm
 from poaudit.store import Store
 from probes import form_acknowledgement, form_inventory
 from probes.active.submit import Submitter, address_refusal
-from probes.base import Page
+from probes.base import Context, Page
 from tests.active.helpers import context_for, inventory_run, profile_from
 
 FAST = {"form-acknowledgement": {"email_wait_seconds": 0.2, "submit_interval_seconds": 0}}
@@ -172,15 +172,21 @@ def _mock_run(db: Store, pages: dict[str, str], crawled: dict[str, str] | None =
             "start_urls": [base], "forms": forms or [], "probe_options": FAST}
     profile = profile_from(data)
     ctx = context_for(profile)
-    inventory: list[Finding] = []
-    for url, html in (crawled or pages).items():
-        inventory += form_inventory.evaluate(Page(url, url, 200, html), ctx)
+    inventory = _inventory(ctx, crawled or pages)
     run_id = db.start_run("example", "Example Council")
     db.add_findings(run_id, inventory)
     site = _Site(pages)
     out = form_acknowledgement.run(profile, db, run_id, transport=httpx.MockTransport(site),
                                    resolve=lambda h, p: ["93.184.216.34"])
     return out, site
+
+
+def _inventory(ctx: Context, pages: dict[str, str]) -> list[Finding]:
+    """form-inventory over ``pages`` as a crawl runs it: every page, then the site."""
+    out: list[Finding] = []
+    for url, html in pages.items():
+        out += form_inventory.evaluate(Page(url, url, 200, html), ctx)
+    return out + list(form_inventory.finalize(ctx))
 
 
 def _listing(page: str, action: str, marker: str) -> dict[str, Any]:
@@ -279,8 +285,7 @@ def test_one_broken_form_does_not_stop_the_others(db: Store) -> None:
     profile = profile_from(data)
     ctx = context_for(profile)
     run_id = db.start_run("example", "Example Council")
-    db.add_findings(run_id, [f for u, h in pages.items()
-                             for f in form_inventory.evaluate(Page(u, u, 200, h), ctx)])
+    db.add_findings(run_id, _inventory(ctx, pages))
     out = form_acknowledgement.run(profile, db, run_id, transport=httpx.MockTransport(site),
                                    resolve=lambda h, p: ["93.184.216.34"])
     error = next(f for f in out if f.detail["check"] == "error")  # fetching the page failed
@@ -326,8 +331,7 @@ def test_tracking_page_that_only_echoes_the_number_is_a_failure(db: Store) -> No
     profile = profile_from(data)
     ctx = context_for(profile)
     run_id = db.start_run("example", "Example Council")
-    db.add_findings(run_id, list(form_inventory.evaluate(
-        Page(f"{base}/contact/", f"{base}/contact/", 200, form), ctx)))
+    db.add_findings(run_id, _inventory(ctx, {f"{base}/contact/": form}))
     out = form_acknowledgement.run(profile, db, run_id, transport=httpx.MockTransport(site),
                                    resolve=lambda h, p: ["93.184.216.34"])
     tracking = next(f for f in out if f.detail["check"] == "tracking")
