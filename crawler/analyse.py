@@ -328,19 +328,14 @@ class ProcessAnalyser:
                 self._die("the page analysis process died" + (
                     f" (exit code {code})" if code else ""))
                 return
-            ready: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]]
-            ready = {}
+            answers: list[tuple[_Waiter, bool, Any]] = []
             for data in got:
                 seq, ok, value = pickle.loads(data)
                 with self._lock:
                     waiter = self._pending.pop(seq, None)
-                if isinstance(waiter, Future):
-                    (waiter.set_result if ok else waiter.set_exception)(value)
-                elif waiter is not None:
-                    ready.setdefault(waiter.get_loop(), []).append((waiter, ok, value))
-            for loop, answers in ready.items():
-                with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
-                    loop.call_soon_threadsafe(_deliver, answers)
+                if waiter is not None:
+                    answers.append((waiter, ok, value))
+            _answer(answers)
 
     def _die(self, reason: str) -> None:
         """The process is gone: every caller waiting, and every later one, gets the error."""
@@ -350,14 +345,7 @@ class ProcessAnalyser:
             waiting, self._pending = self._pending, {}
         if not self._closing:
             log.error("%s", reason)
-        failed = [(w, False, AnalysisFailed(reason)) for w in waiting.values()]
-        for waiter, _, exc in failed:
-            if isinstance(waiter, Future):
-                waiter.set_exception(exc)
-            else:
-                with contextlib.suppress(RuntimeError):
-                    waiter.get_loop().call_soon_threadsafe(
-                        _deliver, [(waiter, False, exc)])
+        _answer([(waiter, False, AnalysisFailed(reason)) for waiter in waiting.values()])
 
     # -- the Analyser protocol ----------------------------------------------------------------
     async def analyse(self, item: PageInput) -> Analysis:
@@ -402,6 +390,20 @@ class ProcessAnalyser:
             self._proc.join()
         self._receiver.join(timeout=5)
         self._conn.close()
+
+
+def _answer(answers: list[tuple[_Waiter, bool, Any]]) -> None:
+    """Resolve waiters from any thread: a thread's future at once, an asyncio future on its
+    own loop (one wake-up of each loop for all of its answers)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
+    for waiter, ok, value in answers:
+        if isinstance(waiter, Future):
+            (waiter.set_result if ok else waiter.set_exception)(value)
+        else:
+            by_loop.setdefault(waiter.get_loop(), []).append((waiter, ok, value))
+    for loop, theirs in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+            loop.call_soon_threadsafe(_deliver, theirs)
 
 
 def _deliver(answers: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:

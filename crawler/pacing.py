@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, cast
 from scrapy import Request, Spider
 from scrapy.extensions.throttle import AutoThrottle
 
+from crawler.urls import host_of
+
 if TYPE_CHECKING:
     from scrapy.core.downloader import Slot
     from scrapy.crawler import Crawler
@@ -80,7 +82,7 @@ class PacingMiddleware:
         return cls(_pacer(crawler))
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        key = request.meta.get("download_slot") or _host(request.url)
+        key = request.meta.get("download_slot") or host_of(request.url)
         wait = self.pacer.reserve(key, time.monotonic())
         if wait > 0:
             await asyncio.sleep(wait)
@@ -116,9 +118,3 @@ class PacedAutoThrottle(AutoThrottle):
         slot = _Delay(self.pacer.throttle.get(key, self.start))
         self._adjust_delay(cast("Slot", slot), latency, response)
         self.pacer.throttle[key] = slot.delay
-
-
-def _host(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    return rest.split("/", 1)[0].lower()
-

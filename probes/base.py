@@ -183,19 +183,19 @@ def _resolve(base: str, key: tuple[str, str], href: str) -> tuple[str, str]:
     depend on the base's path: root-relative ones (only the base's origin counts) and
     absolute http(s) ones (only its scheme counts). Menus repeat those on every page, and
     urljoin is most of the cost of listing a page's links."""
+    memo: tuple[str, str] | None = None
     if href.startswith("/") and not href.startswith("//"):
         memo = (key[1], href)
     elif href.startswith(("http://", "https://")):
         memo = (key[0], href)
-    else:
-        url, fragment = urldefrag(urljoin(base, href))
-        return url, fragment
-    hit = _RESOLVED.get(memo)
+    hit = _RESOLVED.get(memo) if memo is not None else None
     if hit is None:
         url, fragment = urldefrag(urljoin(base, href))
-        if len(_RESOLVED) >= _RESOLVED_MAX:
-            _RESOLVED.clear()
-        hit = _RESOLVED[memo] = (url, fragment)
+        hit = (url, fragment)
+        if memo is not None:
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            _RESOLVED[memo] = hit
     return hit
 
 

@@ -6,6 +6,9 @@ area's own hosts: the canary listener stands for an intranet host and must never
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +46,18 @@ def area_profile(running: RunningArea, site: str, **crawl: Any) -> Profile:
     allowed = [h for k, h in running.all_hosts.items() if k not in (CANARY, CANARY_IP)]
     data.setdefault("probe_options", {})["link-check"] = {"private_hosts": allowed}
     return parse_profile(data, f"<area {site}>")
+
+
+@contextlib.contextmanager
+def serve_handler(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served on a loopback port from a thread; yields ``127.0.0.1:port``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass

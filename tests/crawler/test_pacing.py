@@ -4,7 +4,6 @@ DOWNLOAD_DELAY) a late timer does not lower the rate for every request after it.
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import crawler
 from crawler.pacing import PacedAutoThrottle, Pacer
 from poaudit.profile import parse_profile
 from poaudit.store import Store
+from tests.crawler.conftest import serve_handler
 
 
 def test_starts_are_an_interval_apart_and_idle_time_is_not_banked() -> None:
@@ -100,11 +100,8 @@ RATE = 40.0
 @pytest.fixture()
 def site() -> Iterator[str]:
     _Site.hits = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_handler(_Site) as host:
+        yield host
 
 
 def test_the_server_never_sees_more_than_the_rate(site: str, tmp_path: Path) -> None:

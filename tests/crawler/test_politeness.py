@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import itertools
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ import crawler
 from poaudit import __version__
 from poaudit.profile import parse_profile
 from poaudit.store import Store
+from tests.crawler.conftest import serve_handler
 
 PAGES = {
     "/robots.txt": "User-agent: *\nCrawl-delay: 0.3\nDisallow: /private/\n",
@@ -49,11 +49,8 @@ class _Site(http.server.BaseHTTPRequestHandler):
 @pytest.fixture()
 def site() -> Iterator[str]:
     _Site.log = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_handler(_Site) as host:
+        yield host
 
 
 def test_crawl_delay_user_agent_and_session_ids(site: str, tmp_path: Path) -> None:

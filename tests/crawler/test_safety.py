@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import http.server
-import threading
 from collections.abc import Iterator
 
 import httpx
@@ -12,6 +11,7 @@ import pytest
 
 from crawler.linkcheck import CheckOptions, LinkChecker, LinkTarget, check_links
 from crawler.safety import AddressPolicy, GuardedBackend, Refused, classify_address
+from tests.crawler.conftest import serve_handler
 
 
 @pytest.mark.parametrize(("address", "why"), [
@@ -63,12 +63,8 @@ class _Counting(http.server.BaseHTTPRequestHandler):
 @pytest.fixture()
 def intranet() -> Iterator[str]:
     _Counting.hits = 0
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_handler(_Counting) as host:
+        yield f"http://{host}/"
 
 
 def test_loopback_links_are_not_checked_by_default(intranet: str) -> None:
